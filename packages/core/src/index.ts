@@ -1,1 +1,3 @@
-export {};
+export * from './care/index.js';
+export * from './continuity/index.js';
+export * from './organisation/index.js';
