@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import type { DialectName } from '../connect.js';
+import { foundation } from './0001-foundation.js';
+
+/**
+ * Every migration, in order. Names sort lexically; add new ones at the end with the next number.
+ * Each must run on SQLite and PostgreSQL (the twin suite runs them on both).
+ */
+export function migrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    '0001-foundation': foundation(dialect),
+  };
+}

@@ -1,0 +1,146 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * The tables. Portable choices: timestamps are UTC ISO-8601 text, booleans are 0/1 integers, JSON is text,
+ * so SQLite and PostgreSQL return the same values.
+ */
+export interface Database {
+  organisation: OrganisationTable;
+  app_user: UserTable;
+  role_grant: RoleGrantTable;
+  session: SessionTable;
+  recovery_code: RecoveryCodeTable;
+  one_time_token: OneTimeTokenTable;
+  api_token: ApiTokenTable;
+  oidc_login: OidcLoginTable;
+  outbox: OutboxTable;
+  audit_event: AuditEventTable;
+  audit_head: AuditHeadTable;
+}
+
+export interface OrganisationTable {
+  id: Generated<number>;
+  kind: string;
+  name: string;
+  finess: string | null;
+  category: string | null;
+  region_code: string | null;
+  department: string | null;
+  parent_id: number | null;
+  /** Materialised path of ids, `/1/4/17/`: a subtree is a prefix range. */
+  path: string;
+  depth: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_enabled: number;
+  totp_last_step: number | null;
+  failed_logins: number;
+  locked_until: string | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoleGrantTable {
+  id: Generated<number>;
+  user_id: number;
+  role: string;
+  organisation_id: number;
+  /** Explicit grant to see the detailed technical findings of the establishments below. */
+  detailed_findings: number;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  mfa_pending: number;
+  created_at: string;
+  expires_at: string;
+  ip: string | null;
+}
+
+export interface RecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: string | null;
+}
+
+export interface OneTimeTokenTable {
+  token_hash: string;
+  purpose: string;
+  user_id: number;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  user_id: number;
+  organisation_id: number;
+  role: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  created_at: string;
+}
+
+export interface OidcLoginTable {
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: string;
+  actor_user_id: number | null;
+  actor: string;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  organisation_id: number | null;
+  summary: string;
+  ip: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  last_hash: string;
+}
+
+export type Organisation = Selectable<OrganisationTable>;
+export type NewOrganisation = Insertable<OrganisationTable>;
+export type User = Selectable<UserTable>;
+export type RoleGrant = Selectable<RoleGrantTable>;

@@ -1,0 +1,304 @@
+import type { OrganisationKind } from '@rempart/core';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Principal } from '../access/authorize.js';
+import { access, idFrom } from '../access/plugin.js';
+import { ROLE_LABELS, ROLE_NODE_KINDS, ROLES, type Role } from '../access/roles.js';
+import { appendAudit } from '../audit/trail.js';
+import { hashPassword, passwordProblem } from '../auth/passwords.js';
+import { newSecret, sha256 } from '../auth/secrets.js';
+import { actorOf } from '../http/context.js';
+import { AppError, badRequest, forbidden, notFound } from '../http/errors.js';
+import { isoIn, nowIso } from '../http/time.js';
+import { subtreeRange } from '../organisations/queries.js';
+
+const IdParams = z.object({ id: z.coerce.number().int().positive() });
+const GrantIn = z.strictObject({
+  role: z.enum(ROLES),
+  organisationId: z.number().int().positive(),
+  detailedFindings: z.boolean().default(false),
+});
+const GrantOut = z.object({
+  id: z.number(),
+  role: z.enum(ROLES),
+  roleLabel: z.string(),
+  organisationId: z.number(),
+  organisationName: z.string(),
+  detailedFindings: z.boolean(),
+});
+const UserOut = z.object({
+  id: z.number(),
+  email: z.string(),
+  displayName: z.string(),
+  totpEnabled: z.boolean(),
+  disabled: z.boolean(),
+  grants: z.array(GrantOut),
+});
+const INVITATION_TTL_MS = 7 * 24 * 3600_000;
+
+/** Accounts and role grants, managed by those who hold `user.manage` over the node concerned. */
+export const userRoutes: FastifyPluginAsync = async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const { db } = app;
+
+  async function checkGrantable(role: Role, organisationId: number) {
+    const node = await db
+      .selectFrom('organisation')
+      .select(['kind'])
+      .where('id', '=', organisationId)
+      .executeTakeFirst();
+    if (!node) throw notFound('organisation');
+    if (!ROLE_NODE_KINDS[role].includes(node.kind as OrganisationKind)) {
+      throw badRequest('invalid_grant', `le rôle « ${ROLE_LABELS[role]} » ne s'attribue pas sur ce type de nœud`);
+    }
+  }
+
+  app.get(
+    '/organisations/:id/users',
+    {
+      config: { access: access.on('user.read', idFrom('params', 'id')) },
+      schema: { tags: ['users'], params: IdParams, response: { 200: z.object({ items: z.array(UserOut) }) } },
+    },
+    async (request) => {
+      const [from, to] = subtreeRange(request.organisation!.path);
+      const rows = await db
+        .selectFrom('role_grant as g')
+        .innerJoin('organisation as o', 'o.id', 'g.organisation_id')
+        .innerJoin('app_user as u', 'u.id', 'g.user_id')
+        .select([
+          'g.id as grant_id',
+          'g.role',
+          'g.detailed_findings',
+          'o.id as org_id',
+          'o.name as org_name',
+          'u.id',
+          'u.email',
+          'u.display_name',
+          'u.totp_enabled',
+          'u.disabled',
+        ])
+        .where('o.path', '>=', from)
+        .where('o.path', '<', to)
+        .orderBy('u.display_name')
+        .orderBy('g.id')
+        .limit(5000)
+        .execute();
+      const users = new Map<number, z.infer<typeof UserOut>>();
+      for (const r of rows) {
+        const user = users.get(r.id) ?? {
+          id: r.id,
+          email: r.email,
+          displayName: r.display_name,
+          totpEnabled: r.totp_enabled === 1,
+          disabled: r.disabled === 1,
+          grants: [],
+        };
+        user.grants.push({
+          id: r.grant_id,
+          role: r.role as Role,
+          roleLabel: ROLE_LABELS[r.role as Role] ?? r.role,
+          organisationId: r.org_id,
+          organisationName: r.org_name,
+          detailedFindings: r.detailed_findings === 1,
+        });
+        users.set(r.id, user);
+      }
+      return { items: [...users.values()] };
+    },
+  );
+
+  app.post(
+    '/users',
+    {
+      config: { access: access.on('user.manage', idFrom('body', 'organisationId')) },
+      schema: {
+        tags: ['users'],
+        body: z.strictObject({
+          email: z
+            .email()
+            .max(254)
+            .transform((e) => e.toLowerCase()),
+          displayName: z.string().trim().min(1).max(200),
+          password: z.string().max(256).optional(),
+          role: z.enum(ROLES),
+          organisationId: z.number().int().positive(),
+          detailedFindings: z.boolean().default(false),
+        }),
+        response: { 201: z.object({ id: z.number(), invitationSent: z.boolean() }) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      await checkGrantable(body.role, body.organisationId);
+      if (body.detailedFindings) requireNationalAdmin(request.principal!);
+      if (body.password) {
+        const problem = passwordProblem(body.password);
+        if (problem) throw badRequest('weak_password', problem);
+      }
+      const taken = await db.selectFrom('app_user').select('id').where('email', '=', body.email).executeTakeFirst();
+      if (taken) throw new AppError('conflict', 'un compte existe déjà avec cette adresse', 409);
+      const passwordHash = body.password ? await hashPassword(body.password) : null;
+      const id = await db.transaction().execute(async (trx) => {
+        const now = nowIso();
+        const user = await trx
+          .insertInto('app_user')
+          .values({
+            email: body.email,
+            display_name: body.displayName,
+            password_hash: passwordHash,
+            totp_secret: null,
+            totp_enabled: 0,
+            totp_last_step: null,
+            failed_logins: 0,
+            locked_until: null,
+            oidc_issuer: null,
+            oidc_subject: null,
+            disabled: 0,
+            created_at: now,
+            updated_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('role_grant')
+          .values({
+            user_id: user.id,
+            role: body.role,
+            organisation_id: body.organisationId,
+            detailed_findings: body.detailedFindings ? 1 : 0,
+            created_at: now,
+            created_by: request.principal!.userId,
+          })
+          .execute();
+        if (!passwordHash) {
+          const token = newSecret();
+          await trx
+            .insertInto('one_time_token')
+            .values({
+              token_hash: sha256(token),
+              purpose: 'password_reset',
+              user_id: user.id,
+              expires_at: isoIn(INVITATION_TTL_MS),
+              used_at: null,
+              created_at: now,
+            })
+            .execute();
+          await trx
+            .insertInto('outbox')
+            .values({
+              kind: 'invitation',
+              recipient: body.email,
+              subject: 'Rempart : votre compte',
+              body: `Un compte Rempart a été créé pour vous. Choisissez votre mot de passe (lien valable 7 jours) :\n${app.config.publicUrl}/reinitialisation?jeton=${token}\n`,
+              created_at: now,
+              sent_at: null,
+            })
+            .execute();
+        }
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: 'user.created',
+          objectType: 'user',
+          objectId: user.id,
+          organisationId: body.organisationId,
+          summary: {
+            after: { displayName: body.displayName, role: body.role, detailedFindings: body.detailedFindings },
+          },
+        });
+        return user.id;
+      });
+      return reply.status(201).send({ id, invitationSent: !passwordHash });
+    },
+  );
+
+  app.post(
+    '/users/:id/grants',
+    {
+      config: { access: access.on('user.manage', idFrom('body', 'organisationId')) },
+      schema: { tags: ['users'], params: IdParams, body: GrantIn, response: { 201: z.object({ id: z.number() }) } },
+    },
+    async (request, reply) => {
+      const { role, organisationId, detailedFindings } = request.body;
+      await checkGrantable(role, organisationId);
+      if (detailedFindings) requireNationalAdmin(request.principal!);
+      const user = await db.selectFrom('app_user').select('id').where('id', '=', request.params.id).executeTakeFirst();
+      if (!user) throw notFound('compte');
+      const id = await db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom('role_grant')
+          .select('id')
+          .where('user_id', '=', user.id)
+          .where('role', '=', role)
+          .where('organisation_id', '=', organisationId)
+          .executeTakeFirst();
+        if (existing) throw new AppError('conflict', 'ce rôle est déjà attribué sur ce nœud', 409);
+        const grant = await trx
+          .insertInto('role_grant')
+          .values({
+            user_id: user.id,
+            role,
+            organisation_id: organisationId,
+            detailed_findings: detailedFindings ? 1 : 0,
+            created_at: nowIso(),
+            created_by: request.principal!.userId,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: 'grant.created',
+          objectType: 'user',
+          objectId: user.id,
+          organisationId,
+          summary: { after: { role, detailedFindings } },
+        });
+        return grant.id;
+      });
+      return reply.status(201).send({ id });
+    },
+  );
+
+  app.delete(
+    '/grants/:id',
+    {
+      config: {
+        access: access.on('user.manage', async (request) => {
+          const id = idFrom('params', 'id')(request) as number;
+          const grant = await db
+            .selectFrom('role_grant')
+            .select('organisation_id')
+            .where('id', '=', id)
+            .executeTakeFirst();
+          if (!grant) throw notFound('attribution de rôle');
+          return grant.organisation_id;
+        }),
+      },
+      schema: { tags: ['users'], params: IdParams, response: { 200: z.object({ ok: z.literal(true) }) } },
+    },
+    async (request) => {
+      await db.transaction().execute(async (trx) => {
+        const grant = await trx
+          .deleteFrom('role_grant')
+          .where('id', '=', request.params.id)
+          .returningAll()
+          .executeTakeFirst();
+        if (!grant) throw notFound('attribution de rôle');
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: 'grant.revoked',
+          objectType: 'user',
+          objectId: grant.user_id,
+          organisationId: grant.organisation_id,
+          summary: { before: { role: grant.role, detailedFindings: grant.detailed_findings === 1 } },
+        });
+      });
+      return { ok: true as const };
+    },
+  );
+};
+
+/** Only a national administrator opens the detailed technical view to upper levels. */
+function requireNationalAdmin(principal: Principal) {
+  if (!principal.grants.some((g) => g.role === 'national_admin')) throw forbidden();
+}

@@ -1,0 +1,112 @@
+import { withFinessKey } from '@rempart/core';
+import type { Kysely } from 'kysely';
+import type { Role } from '../src/access/roles.js';
+import { hashPassword } from '../src/auth/passwords.js';
+import type { Database } from '../src/db/schema.js';
+import { nowIso } from '../src/http/time.js';
+import { insertNode } from '../src/organisations/queries.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+/**
+ * A small tree with two branches: nation → ARA → GHT → EJ A → site A, and nation → BRE → EJ B → site B.
+ * Branch A is where every test role is granted; branch B is outside every non-national role's subtree.
+ */
+export async function buildTree(db: Kysely<Database>) {
+  const nation = await insertNode(db, { parentId: null, kind: 'nation', name: 'France' });
+  const ara = await insertNode(db, {
+    parentId: nation.id,
+    kind: 'region',
+    name: 'ARS Auvergne-Rhône-Alpes',
+    regionCode: 'ARA',
+  });
+  const bre = await insertNode(db, { parentId: nation.id, kind: 'region', name: 'ARS Bretagne', regionCode: 'BRE' });
+  const ght = await insertNode(db, { parentId: ara.id, kind: 'group', name: 'GHT Test' });
+  const ejA = await insertNode(db, {
+    parentId: ght.id,
+    kind: 'legal_entity',
+    name: 'CH A',
+    finess: withFinessKey('69000100'),
+    category: 'public',
+  });
+  const siteA = await insertNode(db, {
+    parentId: ejA.id,
+    kind: 'site',
+    name: 'CH A — site principal',
+    finess: withFinessKey('69000101'),
+  });
+  const ejB = await insertNode(db, {
+    parentId: bre.id,
+    kind: 'legal_entity',
+    name: 'CH B',
+    finess: withFinessKey('35000100'),
+    category: 'public',
+  });
+  const siteB = await insertNode(db, {
+    parentId: ejB.id,
+    kind: 'site',
+    name: 'CH B — site principal',
+    finess: withFinessKey('35000101'),
+  });
+  return { nation, ara, bre, ght, ejA, siteA, ejB, siteB };
+}
+export type Tree = Awaited<ReturnType<typeof buildTree>>;
+
+let cachedHash: Promise<string> | undefined;
+
+export async function createUser(
+  db: Kysely<Database>,
+  email: string,
+  grants: Array<{ role: Role; organisationId: number; detailedFindings?: boolean }>,
+): Promise<number> {
+  cachedHash ??= hashPassword(PASSWORD);
+  const now = nowIso();
+  const user = await db
+    .insertInto('app_user')
+    .values({
+      email,
+      display_name: email.split('@')[0]!,
+      password_hash: await cachedHash,
+      totp_secret: null,
+      totp_enabled: 0,
+      totp_last_step: null,
+      failed_logins: 0,
+      locked_until: null,
+      oidc_issuer: null,
+      oidc_subject: null,
+      disabled: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const g of grants) {
+    await db
+      .insertInto('role_grant')
+      .values({
+        user_id: user.id,
+        role: g.role,
+        organisation_id: g.organisationId,
+        detailed_findings: g.detailedFindings ? 1 : 0,
+        created_at: now,
+        created_by: null,
+      })
+      .execute();
+  }
+  return user.id;
+}
+
+/** Where each role is granted in the test tree (branch A). */
+export function homeOf(role: Role, tree: Tree): number {
+  switch (role) {
+    case 'national_admin':
+    case 'national_analyst':
+      return tree.nation.id;
+    case 'regional_referent':
+      return tree.ara.id;
+    case 'group_rssi':
+      return tree.ght.id;
+    default:
+      return tree.ejA.id;
+  }
+}
