@@ -28,6 +28,7 @@ const EnvSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(15),
+  AUTH_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   OIDC_ISSUER: z.url({ message: 'expected the issuer URL of the OpenID provider' }).optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -44,7 +45,7 @@ export interface Config {
   trustProxy: boolean;
   sessionTtlMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
-  login: { maxFailures: number; lockMs: number };
+  login: { maxFailures: number; lockMs: number; ratePerMinute: number };
   oidc?: { issuer: string; clientId: string; clientSecret: string; label: string };
   webDist?: string;
 }
@@ -81,7 +82,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     logLevel: e.LOG_LEVEL,
-    login: { maxFailures: e.LOGIN_MAX_FAILURES, lockMs: e.LOGIN_LOCK_MINUTES * 60_000 },
+    login: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      lockMs: e.LOGIN_LOCK_MINUTES * 60_000,
+      ratePerMinute: e.AUTH_RATE_PER_MINUTE,
+    },
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
         ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, label: e.OIDC_LABEL }

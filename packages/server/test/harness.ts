@@ -52,7 +52,7 @@ export async function freshDatabase(
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', ...env });
+  return loadConfig({ LOG_LEVEL: 'silent', AUTH_RATE_PER_MINUTE: '100000', ...env });
 }
 
 export interface TestServer {

@@ -32,6 +32,8 @@ function newRecoveryCode(): string {
 export const authRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const { db, config } = app;
+  // Per-IP limit on the unauthenticated steps (in-process: each server counts its own).
+  const authRate = { max: config.login.ratePerMinute, timeWindow: '1 minute' };
 
   app.get(
     '/auth/config',
@@ -47,7 +49,7 @@ export const authRoutes: FastifyPluginAsync = async (base) => {
     {
       config: {
         access: access.public(),
-        rateLimit: { max: 20, timeWindow: '1 minute' },
+        rateLimit: authRate,
       },
       schema: {
         tags: ['auth'],
@@ -103,7 +105,7 @@ export const authRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/auth/totp/verify',
     {
-      config: { access: access.pendingMfa(), rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { access: access.pendingMfa(), rateLimit: authRate },
       schema: {
         tags: ['auth'],
         body: z.strictObject({ code: z.string().min(1).max(20) }),
@@ -361,7 +363,7 @@ export const authRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/auth/password-reset',
     {
-      config: { access: access.public(), rateLimit: { max: 5, timeWindow: '1 minute' } },
+      config: { access: access.public(), rateLimit: authRate },
       schema: { tags: ['auth'], body: z.strictObject({ email: Email }), response: { 202: Ok } },
     },
     async (request, reply) => {
@@ -405,7 +407,7 @@ export const authRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/auth/password-reset/confirm',
     {
-      config: { access: access.public(), rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { access: access.public(), rateLimit: authRate },
       schema: {
         tags: ['auth'],
         body: z.strictObject({ token: z.string().min(20).max(200), password: Password }),
