@@ -5,10 +5,10 @@ import { authorize } from '../access/authorize.js';
 import { access, idFrom } from '../access/plugin.js';
 import { ROLES } from '../access/roles.js';
 import { appendAudit } from '../audit/trail.js';
-import { newSecret, sha256 } from '../auth/secrets.js';
 import { actorOf } from '../http/context.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { nowIso } from '../http/time.js';
+import { issueToken } from './queries.js';
 
 const TokenOut = z.object({
   id: z.number(),
@@ -77,36 +77,19 @@ export const tokenRoutes: FastifyPluginAsync = async (base) => {
       const holdsRole = principal.grants.some((g) => g.role === role && node.path.startsWith(g.organisationPath));
       if (!holdsRole && !authorize(principal, 'user.manage', node)) throw forbidden();
       if (principal.via === 'token') throw forbidden();
-      const token = `rmp_${newSecret()}`;
-      const expiresAt = new Date(Date.now() + expiresInDays * 86_400_000).toISOString();
-      const id = await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('api_token')
-          .values({
-            name,
-            token_hash: sha256(token),
-            prefix: token.slice(0, 10),
-            user_id: principal.userId,
-            organisation_id: organisationId,
-            role,
-            expires_at: expiresAt,
-            revoked_at: null,
-            last_used_at: null,
-            created_at: nowIso(),
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
+      const issued = await db.transaction().execute(async (trx) => {
+        const t = await issueToken(trx, { name, userId: principal.userId, organisationId, role, expiresInDays });
         await appendAudit(trx, {
           ...actorOf(request),
           action: 'token.created',
           objectType: 'api_token',
-          objectId: row.id,
+          objectId: t.id,
           organisationId,
-          summary: { after: { name, role, expiresAt } },
+          summary: { after: { name, role, expiresAt: t.expiresAt } },
         });
-        return row.id;
+        return t;
       });
-      return reply.status(201).send({ id, token, expiresAt });
+      return reply.status(201).send(issued);
     },
   );
 

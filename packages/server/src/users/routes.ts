@@ -7,11 +7,11 @@ import { access, idFrom } from '../access/plugin.js';
 import { ROLE_LABELS, ROLE_NODE_KINDS, ROLES, type Role } from '../access/roles.js';
 import { appendAudit } from '../audit/trail.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
-import { newSecret, sha256 } from '../auth/secrets.js';
 import { actorOf } from '../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../http/errors.js';
-import { isoIn, nowIso } from '../http/time.js';
+import { nowIso } from '../http/time.js';
 import { subtreeRange } from '../organisations/queries.js';
+import { createAccount } from './queries.js';
 
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const GrantIn = z.strictObject({
@@ -35,7 +35,6 @@ const UserOut = z.object({
   disabled: z.boolean(),
   grants: z.array(GrantOut),
 });
-const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 
 /** Accounts and role grants, managed by those who hold `user.manage` over the node concerned. */
 export const userRoutes: FastifyPluginAsync = async (base) => {
@@ -136,77 +135,32 @@ export const userRoutes: FastifyPluginAsync = async (base) => {
         const problem = passwordProblem(body.password);
         if (problem) throw badRequest('weak_password', problem);
       }
-      const taken = await db.selectFrom('app_user').select('id').where('email', '=', body.email).executeTakeFirst();
-      if (taken) throw new AppError('conflict', 'un compte existe déjà avec cette adresse', 409);
       const passwordHash = body.password ? await hashPassword(body.password) : null;
-      const id = await db.transaction().execute(async (trx) => {
-        const now = nowIso();
-        const user = await trx
-          .insertInto('app_user')
-          .values({
+      const { id } = await db.transaction().execute(async (trx) => {
+        const created = await createAccount(
+          trx,
+          {
             email: body.email,
-            display_name: body.displayName,
-            password_hash: passwordHash,
-            totp_secret: null,
-            totp_enabled: 0,
-            totp_last_step: null,
-            failed_logins: 0,
-            locked_until: null,
-            oidc_issuer: null,
-            oidc_subject: null,
-            disabled: 0,
-            created_at: now,
-            updated_at: now,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await trx
-          .insertInto('role_grant')
-          .values({
-            user_id: user.id,
+            displayName: body.displayName,
+            passwordHash,
             role: body.role,
-            organisation_id: body.organisationId,
-            detailed_findings: body.detailedFindings ? 1 : 0,
-            created_at: now,
-            created_by: request.principal!.userId,
-          })
-          .execute();
-        if (!passwordHash) {
-          const token = newSecret();
-          await trx
-            .insertInto('one_time_token')
-            .values({
-              token_hash: sha256(token),
-              purpose: 'password_reset',
-              user_id: user.id,
-              expires_at: isoIn(INVITATION_TTL_MS),
-              used_at: null,
-              created_at: now,
-            })
-            .execute();
-          await trx
-            .insertInto('outbox')
-            .values({
-              kind: 'invitation',
-              recipient: body.email,
-              subject: 'Rempart : votre compte',
-              body: `Un compte Rempart a été créé pour vous. Choisissez votre mot de passe (lien valable 7 jours) :\n${app.config.publicUrl}/reinitialisation?jeton=${token}\n`,
-              created_at: now,
-              sent_at: null,
-            })
-            .execute();
-        }
+            organisationId: body.organisationId,
+            detailedFindings: body.detailedFindings,
+            createdBy: request.principal!.userId,
+          },
+          app.config.publicUrl,
+        );
         await appendAudit(trx, {
           ...actorOf(request),
           action: 'user.created',
           objectType: 'user',
-          objectId: user.id,
+          objectId: created.id,
           organisationId: body.organisationId,
           summary: {
             after: { displayName: body.displayName, role: body.role, detailedFindings: body.detailedFindings },
           },
         });
-        return user.id;
+        return created;
       });
       return reply.status(201).send({ id, invitationSent: !passwordHash });
     },

@@ -1,0 +1,91 @@
+import type { Transaction } from 'kysely';
+import type { Role } from '../access/roles.js';
+import { newSecret, sha256 } from '../auth/secrets.js';
+import type { Database } from '../db/schema.js';
+import { AppError } from '../http/errors.js';
+import { isoIn, nowIso } from '../http/time.js';
+
+const INVITATION_TTL_MS = 7 * 24 * 3600_000;
+
+export interface NewAccount {
+  email: string;
+  displayName: string;
+  passwordHash: string | null;
+  role: Role;
+  organisationId: number;
+  detailedFindings: boolean;
+  createdBy: number | null;
+}
+
+/**
+ * Creates an account with its first role. Without a password, an invitation (a one-time password-setting
+ * token valid 7 days) is queued in the outbox; its token is returned for the caller that must show it.
+ */
+export async function createAccount(
+  trx: Transaction<Database>,
+  account: NewAccount,
+  publicUrl: string,
+): Promise<{ id: number; invitationToken: string | null }> {
+  const taken = await trx.selectFrom('app_user').select('id').where('email', '=', account.email).executeTakeFirst();
+  if (taken) throw new AppError('conflict', 'un compte existe déjà avec cette adresse', 409);
+  const now = nowIso();
+  const user = await trx
+    .insertInto('app_user')
+    .values({
+      email: account.email,
+      display_name: account.displayName,
+      password_hash: account.passwordHash,
+      totp_secret: null,
+      totp_enabled: 0,
+      totp_last_step: null,
+      failed_logins: 0,
+      locked_until: null,
+      oidc_issuer: null,
+      oidc_subject: null,
+      disabled: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('role_grant')
+    .values({
+      user_id: user.id,
+      role: account.role,
+      organisation_id: account.organisationId,
+      detailed_findings: account.detailedFindings ? 1 : 0,
+      created_at: now,
+      created_by: account.createdBy,
+    })
+    .execute();
+  if (account.passwordHash) return { id: user.id, invitationToken: null };
+  const token = newSecret();
+  await trx
+    .insertInto('one_time_token')
+    .values({
+      token_hash: sha256(token),
+      purpose: 'password_reset',
+      user_id: user.id,
+      expires_at: isoIn(INVITATION_TTL_MS),
+      used_at: null,
+      created_at: now,
+    })
+    .execute();
+  await trx
+    .insertInto('outbox')
+    .values({
+      kind: 'invitation',
+      recipient: account.email,
+      subject: 'Rempart : votre compte',
+      body: `Un compte Rempart a été créé pour vous. Choisissez votre mot de passe (lien valable 7 jours) :\n${invitationLink(publicUrl, token)}\n`,
+      created_at: now,
+      sent_at: null,
+    })
+    .execute();
+  return { id: user.id, invitationToken: token };
+}
+
+export function invitationLink(publicUrl: string, token: string): string {
+  return `${publicUrl}/reinitialisation?jeton=${token}`;
+}
