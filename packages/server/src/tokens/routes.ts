@@ -7,6 +7,7 @@ import { ROLES } from '../access/roles.js';
 import { appendAudit } from '../audit/trail.js';
 import { actorOf } from '../http/context.js';
 import { forbidden, notFound } from '../http/errors.js';
+import { label } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
 import { issueToken } from './queries.js';
 
@@ -61,7 +62,7 @@ export const tokenRoutes: FastifyPluginAsync = async (base) => {
       schema: {
         tags: ['tokens'],
         body: z.strictObject({
-          name: z.string().trim().min(1).max(100),
+          name: label(100),
           organisationId: z.number().int().positive(),
           role: z.enum(ROLES),
           expiresInDays: z.number().int().min(1).max(365).default(90),

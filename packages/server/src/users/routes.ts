@@ -9,6 +9,7 @@ import { appendAudit } from '../audit/trail.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { actorOf } from '../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../http/errors.js';
+import { label } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
 import { subtreeRange } from '../organisations/queries.js';
 import { createAccount } from './queries.js';
@@ -118,7 +119,7 @@ export const userRoutes: FastifyPluginAsync = async (base) => {
             .email()
             .max(254)
             .transform((e) => e.toLowerCase()),
-          displayName: z.string().trim().min(1).max(200),
+          displayName: label(200),
           password: z.string().max(256).optional(),
           role: z.enum(ROLES),
           organisationId: z.number().int().positive(),
