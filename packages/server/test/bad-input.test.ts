@@ -10,6 +10,7 @@ const HOSTILE = [
   '<script>alert(1)</script>',
   '../../../../etc/passwd',
   '\u0000\u0001\u0002',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell probe string, on purpose
   '${jndi:ldap://x}',
   'é'.repeat(300),
 ];
@@ -135,6 +136,7 @@ describe.each(DIALECTS)('bad input on %s', (dialect) => {
     }
     for (const name of HOSTILE) {
       const r = await admin.post('/api/organisations', { parentId: tree.ejA.id, kind: 'site', name });
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the hostile strings include control characters
       if (/[\u0000-\u001f]/.test(name) || name.length > 300) {
         expect(r.status).toBe(400);
         continue;

@@ -62,10 +62,15 @@ export async function completeLogin(
   });
   const claims = tokens.claims();
   if (!claims) throw new Error('no ID token');
+  // Providers conforming to OIDC Core §5.4 put profile claims in UserInfo, not in the ID token.
+  const profile: Record<string, unknown> =
+    typeof claims.email === 'string'
+      ? claims
+      : await client.fetchUserInfo(configuration, tokens.access_token, claims.sub);
   return {
     issuer: claims.iss,
     subject: claims.sub,
-    email: typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined,
-    emailVerified: claims.email_verified !== false,
+    email: typeof profile.email === 'string' ? profile.email.toLowerCase() : undefined,
+    emailVerified: profile.email_verified !== false,
   };
 }
