@@ -1,1 +1,4 @@
-export {};
+export * from './errors.js';
+export * from './loader.js';
+export * from './referential.js';
+export * from './referential-file.js';
