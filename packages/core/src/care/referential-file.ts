@@ -215,7 +215,9 @@ function crossCheck(data: FileShape): RawIssue[] {
   data.scales.forEach((scale, s) => {
     scaleSeen(scale.id, ['scales', s, 'id']);
     const levelSeen = seen('de niveau');
-    scale.levels.forEach((level, l) => levelSeen(level.id, ['scales', s, 'levels', l, 'id']));
+    scale.levels.forEach((level, l) => {
+      levelSeen(level.id, ['scales', s, 'levels', l, 'id']);
+    });
     const levels = new Set(scale.levels.map((l) => l.id));
     scales.set(scale.id, levels);
     if (!levels.has(scale.met_from)) {
@@ -227,7 +229,9 @@ function crossCheck(data: FileShape): RawIssue[] {
     }
   });
   const measureSeen = seen('de mesure');
-  data.measures.forEach((m, i) => measureSeen(m.id, ['measures', i, 'id']));
+  data.measures.forEach((m, i) => {
+    measureSeen(m.id, ['measures', i, 'id']);
+  });
   const measures = new Set(data.measures.map((m) => m.id));
 
   const nodeSeen = seen('d’axe, d’objectif ou d’exigence');
