@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { AppError } from '@rempart/server';
 import { CliError } from './command.js';
 import { commands } from './commands/index.js';
 
@@ -43,6 +44,13 @@ main(process.argv.slice(2)).then(
     if (error instanceof CliError) {
       process.stderr.write(`rempart: ${error.message}\n`);
       process.exitCode = error.exitCode;
+    } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`rempart: ${error.message}\n`);
+      process.exitCode = 2;
+    } else if (error instanceof AppError && error.status < 500) {
+      // A refusal of the domain (invalid grant, duplicate account…): the user's input, not a crash.
+      process.stderr.write(`rempart: ${error.message} (${error.code})\n`);
+      process.exitCode = 2;
     } else {
       process.stderr.write(`rempart: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;

@@ -110,9 +110,6 @@ export const user: Command = {
         );
       }
       return 0;
-    } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'conflict') throw new CliError(error.message);
-      throw error;
     } finally {
       await handle.close();
     }

@@ -1,8 +1,9 @@
-import type { Transaction } from 'kysely';
-import type { Role } from '../access/roles.js';
+import type { OrganisationKind } from '@rempart/core';
+import type { Kysely, Transaction } from 'kysely';
+import { ROLE_LABELS, ROLE_NODE_KINDS, type Role } from '../access/roles.js';
 import { newSecret, sha256 } from '../auth/secrets.js';
 import type { Database } from '../db/schema.js';
-import { AppError } from '../http/errors.js';
+import { AppError, badRequest, notFound } from '../http/errors.js';
 import { isoIn, nowIso } from '../http/time.js';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600_000;
@@ -17,6 +18,19 @@ export interface NewAccount {
   createdBy: number | null;
 }
 
+/** A role is granted only on the kind of node it is made for (a referent on a region, a director on an establishment…). */
+export async function assertGrantable(
+  db: Kysely<Database> | Transaction<Database>,
+  role: Role,
+  organisationId: number,
+) {
+  const node = await db.selectFrom('organisation').select(['kind']).where('id', '=', organisationId).executeTakeFirst();
+  if (!node) throw notFound('organisation');
+  if (!ROLE_NODE_KINDS[role].includes(node.kind as OrganisationKind)) {
+    throw badRequest('invalid_grant', `le rôle « ${ROLE_LABELS[role]} » ne s'attribue pas sur ce type de nœud`);
+  }
+}
+
 /**
  * Creates an account with its first role. Without a password, an invitation (a one-time password-setting
  * token valid 7 days) is queued in the outbox; its token is returned for the caller that must show it.
@@ -26,6 +40,7 @@ export async function createAccount(
   account: NewAccount,
   publicUrl: string,
 ): Promise<{ id: number; invitationToken: string | null }> {
+  await assertGrantable(trx, account.role, account.organisationId);
   const taken = await trx.selectFrom('app_user').select('id').where('email', '=', account.email).executeTakeFirst();
   if (taken) throw new AppError('conflict', 'un compte existe déjà avec cette adresse', 409);
   const now = nowIso();

@@ -1,10 +1,9 @@
-import type { OrganisationKind } from '@rempart/core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Principal } from '../access/authorize.js';
 import { access, idFrom } from '../access/plugin.js';
-import { ROLE_LABELS, ROLE_NODE_KINDS, ROLES, type Role } from '../access/roles.js';
+import { ROLE_LABELS, ROLES, type Role } from '../access/roles.js';
 import { appendAudit } from '../audit/trail.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { actorOf } from '../http/context.js';
@@ -12,7 +11,7 @@ import { AppError, badRequest, forbidden, notFound } from '../http/errors.js';
 import { label } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
 import { subtreeRange } from '../organisations/queries.js';
-import { createAccount } from './queries.js';
+import { assertGrantable, createAccount } from './queries.js';
 
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const GrantIn = z.strictObject({
@@ -41,18 +40,6 @@ const UserOut = z.object({
 export const userRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
-
-  async function checkGrantable(role: Role, organisationId: number) {
-    const node = await db
-      .selectFrom('organisation')
-      .select(['kind'])
-      .where('id', '=', organisationId)
-      .executeTakeFirst();
-    if (!node) throw notFound('organisation');
-    if (!ROLE_NODE_KINDS[role].includes(node.kind as OrganisationKind)) {
-      throw badRequest('invalid_grant', `le rôle « ${ROLE_LABELS[role]} » ne s'attribue pas sur ce type de nœud`);
-    }
-  }
 
   app.get(
     '/organisations/:id/users',
@@ -130,7 +117,6 @@ export const userRoutes: FastifyPluginAsync = async (base) => {
     },
     async (request, reply) => {
       const body = request.body;
-      await checkGrantable(body.role, body.organisationId);
       if (body.detailedFindings) requireNationalAdmin(request.principal!);
       if (body.password) {
         const problem = passwordProblem(body.password);
@@ -175,7 +161,7 @@ export const userRoutes: FastifyPluginAsync = async (base) => {
     },
     async (request, reply) => {
       const { role, organisationId, detailedFindings } = request.body;
-      await checkGrantable(role, organisationId);
+      await assertGrantable(db, role, organisationId);
       if (detailedFindings) requireNationalAdmin(request.principal!);
       const user = await db.selectFrom('app_user').select('id').where('id', '=', request.params.id).executeTakeFirst();
       if (!user) throw notFound('compte');
