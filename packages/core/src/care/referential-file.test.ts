@@ -188,6 +188,16 @@ describe('parseReferential', () => {
     );
   });
 
+  it('refuses an indicator rule giving a level its scale does not have', () => {
+    const source = VALID.replace(
+      'measures: [M1]',
+      'measures: [M1]\n              indicator: { key: ad.audit_done, answers: [{ when: { equals: true }, level: oui }] }',
+    );
+    expect(issuesOf(source)).toEqual([
+      expect.objectContaining({ code: 'unknown_level', line: lineOf(source, 'key: ad.audit_done') }),
+    ]);
+  });
+
   it('refuses references to undeclared measures and objectives', () => {
     const source = VALID.replace('measures: [M1]', 'measures: [M9]').replace('depends_on: [A1.O1]', 'depends_on: [A9]');
     const issues = issuesOf(source);

@@ -46,17 +46,20 @@ const measureSchema = z.strictObject({
   cost: z.strictObject({ build: z.number().min(0), run: z.number().min(0), note: text.optional() }),
 });
 
+const conditionSchema = z
+  .strictObject({
+    gt: z.number().optional(),
+    gte: z.number().optional(),
+    lt: z.number().optional(),
+    lte: z.number().optional(),
+    equals: z.union([z.boolean(), z.number(), z.string()]).optional(),
+  })
+  .refine((c) => Object.values(c).some((v) => v !== undefined), 'condition vide');
+
 const indicatorSchema = z.strictObject({
   key: z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, 'clé d’indicateur attendue, ex. ad.anssi_level'),
-  met_when: z
-    .strictObject({
-      gte: z.number().optional(),
-      lte: z.number().optional(),
-      equals: z.union([z.boolean(), z.number(), z.string()]).optional(),
-    })
-    .refine((c) => c.gte !== undefined || c.lte !== undefined || c.equals !== undefined, 'condition vide'),
-  level_met: id.optional(),
-  level_unmet: id.optional(),
+  answers: z.array(z.strictObject({ when: conditionSchema, level: id })).min(1, 'au moins une règle'),
+  otherwise: id.optional(),
 });
 
 const requirementSchema = z.strictObject({
@@ -173,16 +176,7 @@ function toFile(data: FileShape): Referential {
             mandatory: r.mandatory,
             applicability: (r.applicability ?? [...CATEGORIES]) as Requirement['applicability'],
             evidence: r.evidence,
-            ...(r.indicator
-              ? {
-                  indicator: {
-                    key: r.indicator.key,
-                    metWhen: r.indicator.met_when,
-                    ...(r.indicator.level_met ? { levelMet: r.indicator.level_met } : {}),
-                    ...(r.indicator.level_unmet ? { levelUnmet: r.indicator.level_unmet } : {}),
-                  },
-                }
-              : {}),
+            ...(r.indicator ? { indicator: r.indicator } : {}),
             measures: r.measures,
             wording: r.wording,
           }),
@@ -254,12 +248,17 @@ function crossCheck(data: FileShape): RawIssue[] {
             message: `échelle « ${req.scale} » non déclarée`,
           });
         }
-        for (const key of ['level_met', 'level_unmet'] as const) {
-          const level = req.indicator?.[key];
-          if (level && levels && !levels.has(level)) {
+        const indicatorLevels: [string, Path][] = (req.indicator?.answers ?? []).map((a, i) => [
+          a.level,
+          [...reqPath, 'indicator', 'answers', i, 'level'],
+        ]);
+        if (req.indicator?.otherwise)
+          indicatorLevels.push([req.indicator.otherwise, [...reqPath, 'indicator', 'otherwise']]);
+        for (const [level, path] of indicatorLevels) {
+          if (levels && !levels.has(level)) {
             issues.push({
               code: 'unknown_level',
-              path: [...reqPath, 'indicator', key],
+              path,
               message: `niveau « ${level} » absent de l’échelle ${req.scale}`,
             });
           }

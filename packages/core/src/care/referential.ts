@@ -46,20 +46,22 @@ export interface Measure {
   cost: { build: number; run: number; note?: string };
 }
 
-/** When a technical indicator answers a requirement: the comparison that makes it met. */
+/** A comparison on an indicator value; every bound given must hold. */
 export interface IndicatorCondition {
+  gt?: number;
   gte?: number;
+  lt?: number;
   lte?: number;
   equals?: boolean | number | string;
 }
 
+/** How a technical indicator answers a requirement: the first rule whose condition holds gives the level. */
 export interface IndicatorMapping {
-  /** Indicator key produced by an audit, e.g. `ad.anssi_level`, `exposure.d1_cadence`, `d2.restore_test`. */
+  /** Indicator key produced by an audit, e.g. `ad.anssi_level`, `exposure.d1_cadence`, `d2.restore_test_done`. */
   key: string;
-  metWhen: IndicatorCondition;
-  /** Answer level when met (default: the scale's highest level) and when not met (default: its lowest). */
-  levelMet?: string;
-  levelUnmet?: string;
+  answers: { when: IndicatorCondition; level: string }[];
+  /** Level when no rule holds; without it the requirement is left for the respondent to answer. */
+  otherwise?: string;
 }
 
 export interface Requirement {
