@@ -155,6 +155,9 @@ export const organisationRoutes: FastifyPluginAsync = async (base) => {
     '/organisations/:id/subtree',
     {
       config: { access: access.on('org.read', idFrom('params', 'id')) },
+      // Up to 50,000 rows built by our own mapping: the schema documents the answer, plain JSON writes it
+      // (re-validating every row with zod tripled the response time of a 40,000-establishment region).
+      serializerCompiler: () => (data) => JSON.stringify(data),
       schema: {
         tags: ['organisations'],
         params: IdParams,
