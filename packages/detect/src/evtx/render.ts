@@ -1,0 +1,145 @@
+import { K_ELEMENT, K_SUBST, K_TEMPLATE, K_TEXT, type XmlAttribute, type XmlElement, type XmlNode } from './binxml.js';
+import type { BinXmlFragmentValue, EvtxValue } from './values.js';
+
+/** JSON value of a rendered event (same shape as the Rust `evtx` crate's JSON output). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+type Scalar = Exclude<EvtxValue, BinXmlFragmentValue>;
+const NONE: EvtxValue[] = [];
+
+function isFragment(v: EvtxValue): v is BinXmlFragmentValue {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Flattens content into child elements (with their substitution values) and text values. */
+function collect(nodes: XmlNode[], values: EvtxValue[], els: [XmlElement, EvtxValue[]][], texts: Scalar[]): void {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i] as XmlNode;
+    switch (n.k) {
+      case K_ELEMENT:
+        els.push([n, values]);
+        break;
+      case K_TEXT:
+        texts.push(n.value);
+        break;
+      case K_SUBST: {
+        const v = values[n.index];
+        if (v === undefined || v === null) break;
+        if (isFragment(v)) collect(v.fragment as XmlNode[], NONE, els, texts);
+        else texts.push(v);
+        break;
+      }
+      case K_TEMPLATE:
+        collect(n.template.nodes, n.values, els, texts);
+        break;
+    }
+  }
+}
+
+function textOf(v: Scalar): string {
+  return Array.isArray(v) ? v.map((x) => textOf(x as Scalar)).join(',') : v === null ? '' : String(v);
+}
+
+/** One text value, or the concatenation of several as a string. */
+function joinTexts(texts: Scalar[]): JsonValue {
+  if (texts.length === 1) return texts[0] as JsonValue;
+  let s = '';
+  for (const t of texts) s += textOf(t);
+  return s;
+}
+
+function renderAttributes(attrs: XmlAttribute[], values: EvtxValue[]): JsonObject | null {
+  let out: JsonObject | null = null;
+  for (const a of attrs) {
+    const texts: Scalar[] = [];
+    collect(a.parts, values, [], texts);
+    if (texts.length === 0) continue;
+    const v = joinTexts(texts);
+    if (v === '' || v === null) continue;
+    if (out === null) out = {};
+    out[a.name] = v;
+  }
+  return out;
+}
+
+function memberName(name: string, seen: Map<string, number>): string {
+  const n = seen.get(name);
+  if (n === undefined) {
+    seen.set(name, 1);
+    return name;
+  }
+  seen.set(name, n + 1);
+  return `${name}_${n}`;
+}
+
+function dataValue(el: XmlElement, values: EvtxValue[]): JsonValue {
+  const texts: Scalar[] = [];
+  collect(el.children, values, [], texts);
+  return texts.length === 0 ? '' : joinTexts(texts);
+}
+
+function nameAttribute(el: XmlElement, values: EvtxValue[]): string | null {
+  for (const a of el.attrs) {
+    if (a.name !== 'Name') continue;
+    const texts: Scalar[] = [];
+    collect(a.parts, values, [], texts);
+    const v = texts.length === 0 ? '' : textOf(joinTexts(texts) as Scalar);
+    return v === '' ? null : v;
+  }
+  return null;
+}
+
+/** Renders one element's value: scalar, null, or object with `#attributes` / `#text` / children. */
+export function renderElement(el: XmlElement, values: EvtxValue[]): JsonValue {
+  const attrs = el.attrs.length === 0 ? null : renderAttributes(el.attrs, values);
+  const els: [XmlElement, EvtxValue[]][] = [];
+  const texts: Scalar[] = [];
+  collect(el.children, values, els, texts);
+  if (els.length === 0) {
+    const text = texts.length === 0 ? null : joinTexts(texts);
+    if (attrs === null) return text;
+    const obj: JsonObject = { '#attributes': attrs };
+    if (text !== null) obj['#text'] = text;
+    return obj;
+  }
+  const obj: JsonObject = {};
+  if (attrs !== null) obj['#attributes'] = attrs;
+  const seen = new Map<string, number>();
+  const container = el.name === 'EventData' || el.name === 'UserData';
+  let named = false;
+  if (container) {
+    for (const [c, v] of els) {
+      if (c.name === 'Data' && nameAttribute(c, v) !== null) {
+        named = true;
+        break;
+      }
+    }
+  }
+  let positionalDone = false;
+  for (const [c, v] of els) {
+    if (container && c.name === 'Data') {
+      if (named) {
+        const key = nameAttribute(c, v);
+        if (key !== null) obj[memberName(key, seen)] = dataValue(c, v);
+      } else if (!positionalDone) {
+        positionalDone = true;
+        const data: JsonValue[] = [];
+        for (const [d, dv] of els) if (d.name === 'Data') data.push(dataValue(d, dv));
+        obj.Data = { '#text': data.length === 1 ? (data[0] as JsonValue) : data };
+      }
+      continue;
+    }
+    obj[memberName(c.name, seen)] = renderElement(c, v);
+  }
+  return obj;
+}
+
+/** Renders a record's BinXML node list into `{ Event: … }` (the root element keyed by its name). */
+export function renderRecord(nodes: XmlNode[]): JsonObject {
+  const els: [XmlElement, EvtxValue[]][] = [];
+  collect(nodes, NONE, els, []);
+  const out: JsonObject = {};
+  for (const [el, values] of els) out[el.name] = renderElement(el, values);
+  return out;
+}
