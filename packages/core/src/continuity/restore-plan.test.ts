@@ -71,7 +71,7 @@ describe('restore plan of the small hospital, unlimited teams', () => {
 
   it('reports the hypervisor as a priority inversion caused by emergency care', () => {
     expect(plan.priorityInversions).toEqual([
-      { component: 'HYPERV', declaredPriority: 2, requiredPriority: 1, requiredBy: 'URG' },
+      { node: 'HYPERV', kind: 'component', declaredPriority: 2, requiredPriority: 1, requiredBy: 'URG' },
     ]);
   });
 

@@ -27,6 +27,8 @@ export interface ActivityRecovery {
   id: string;
   name: string;
   priority: ContinuityPriority;
+  /** Most urgent priority among the activity and the activities that need it. */
+  effectivePriority: ContinuityPriority;
   rtoHours: number;
   mtdHours: number;
   impacted: boolean;
@@ -75,7 +77,9 @@ export interface DependencyCycle {
 }
 
 export interface PriorityInversion {
-  component: string;
+  /** The component (or activity) declared less urgent than something that needs it. */
+  node: string;
+  kind: 'activity' | 'component';
   declaredPriority: ContinuityPriority;
   requiredPriority: ContinuityPriority;
   /** The node whose own priority requires it (often a critical activity). */
@@ -374,21 +378,24 @@ function singlePoints(
       criticalCount += popcount(bits[base + i]! & critical[i]!);
     }
     if (criticalCount === 0 && count < minActivities) continue;
-    const activities: number[] = [];
+    // Most critical first without sorting: bucket by priority, in input order.
+    const buckets: string[][] = [[], [], [], [], [], []];
     for (let i = 0; i < words; i++) {
       let w = bits[base + i]!;
       while (w !== 0) {
         const low = w & -w;
-        activities.push(i * 32 + (31 - Math.clz32(low)));
+        const a = i * 32 + (31 - Math.clz32(low));
+        const bucket = buckets[index.priority[a]!]!;
+        if (bucket.length < 50) bucket.push(index.ids[a]!);
         w ^= low;
       }
     }
-    activities.sort((a, b) => graph.activities[a]!.priority - graph.activities[b]!.priority || a - b);
+    const activities = buckets.flat().slice(0, 50);
     result.push({
       component: component.id,
       activityCount: count,
       criticalActivityCount: criticalCount,
-      activities: activities.slice(0, 50).map((a) => graph.activities[a]!.id),
+      activities,
     });
   }
   result.sort(
@@ -448,9 +455,10 @@ export function computeRestorePlan(graph: ContinuityGraph, options: RestorePlanO
   const priorityInversions: PriorityInversion[] = [];
   for (let t = 0; t < topo.length; t++) {
     const v = topo[t]!;
-    if (v < activityCount || effective[v] === index.priority[v]) continue;
+    if (effective[v] === index.priority[v]) continue;
     const inversion: PriorityInversion = {
-      component: ids[v]!,
+      node: ids[v]!,
+      kind: v < activityCount ? 'activity' : 'component',
       declaredPriority: index.priority[v] as ContinuityPriority,
       requiredPriority: effective[v] as ContinuityPriority,
       requiredBy: ids[origin[v]!]!,
@@ -459,8 +467,8 @@ export function computeRestorePlan(graph: ContinuityGraph, options: RestorePlanO
     warnings.push({
       code: 'plan.priority_inversion',
       severity: 'warning',
-      message: `${inversion.requiredBy} (priorité ${inversion.requiredPriority}) dépend de ${inversion.component} (priorité ${inversion.declaredPriority}) : à restaurer avec le groupe P${inversion.requiredPriority}`,
-      nodes: [inversion.component, inversion.requiredBy],
+      message: `${inversion.requiredBy} (priorité ${inversion.requiredPriority}) dépend de ${inversion.node} (priorité ${inversion.declaredPriority}) : à restaurer avec le groupe P${inversion.requiredPriority}`,
+      nodes: [inversion.node, inversion.requiredBy],
     });
   }
 
@@ -531,6 +539,7 @@ export function computeRestorePlan(graph: ContinuityGraph, options: RestorePlanO
       id: a.id,
       name: a.name,
       priority: a.priority,
+      effectivePriority: effective[v] as ContinuityPriority,
       rtoHours: a.rtoHours,
       mtdHours: a.mtdHours,
       impacted,
