@@ -10,4 +10,4 @@ ensure_postgres
 export REMPART_REQUIRE_SERVICES=1
 npx tsc -b packages/cli
 npm run build -w @rempart/web
-npx vitest run "$@"
+npx vitest run --reporter=default --reporter=./scripts/summary-reporter.ts "$@"
