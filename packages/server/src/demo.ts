@@ -4,9 +4,9 @@ import type { Role } from './access/roles.js';
 import { appendAudit } from './audit/trail.js';
 import { hashPassword } from './auth/passwords.js';
 import type { Database } from './db/schema.js';
-import { nowIso } from './http/time.js';
 import { moveSubtree } from './organisations/move.js';
 import { importFinessExtract, insertNode } from './organisations/queries.js';
+import { insertGrant, insertUser } from './users/queries.js';
 
 export const DEMO_PASSWORD = 'Rempart-demo-2026';
 
@@ -109,38 +109,9 @@ export async function seedDemo(db: Kysely<Database>): Promise<DemoAccount[] | nu
         organisation: establishment.name,
       },
     ];
-    const now = nowIso();
     for (const a of accounts) {
-      const user = await trx
-        .insertInto('app_user')
-        .values({
-          email: a.email,
-          display_name: a.name,
-          password_hash: hash,
-          totp_secret: null,
-          totp_enabled: 0,
-          totp_last_step: null,
-          failed_logins: 0,
-          locked_until: null,
-          oidc_issuer: null,
-          oidc_subject: null,
-          disabled: 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('role_grant')
-        .values({
-          user_id: user.id,
-          role: a.role,
-          organisation_id: a.organisationId,
-          detailed_findings: 0,
-          created_at: now,
-          created_by: null,
-        })
-        .execute();
+      const userId = await insertUser(trx, { email: a.email, displayName: a.name, passwordHash: hash });
+      await insertGrant(trx, { userId, role: a.role, organisationId: a.organisationId });
     }
     await appendAudit(trx, {
       actorUserId: null,

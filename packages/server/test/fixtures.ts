@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Role } from '../src/access/roles.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import type { Database } from '../src/db/schema.js';
-import { nowIso } from '../src/http/time.js';
 import { insertNode } from '../src/organisations/queries.js';
+import { insertGrant, insertUser } from '../src/users/queries.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -60,40 +60,9 @@ export async function createUser(
   grants: Array<{ role: Role; organisationId: number; detailedFindings?: boolean }>,
 ): Promise<number> {
   cachedHash ??= hashPassword(PASSWORD);
-  const now = nowIso();
-  const user = await db
-    .insertInto('app_user')
-    .values({
-      email,
-      display_name: email.split('@')[0]!,
-      password_hash: await cachedHash,
-      totp_secret: null,
-      totp_enabled: 0,
-      totp_last_step: null,
-      failed_logins: 0,
-      locked_until: null,
-      oidc_issuer: null,
-      oidc_subject: null,
-      disabled: 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  for (const g of grants) {
-    await db
-      .insertInto('role_grant')
-      .values({
-        user_id: user.id,
-        role: g.role,
-        organisation_id: g.organisationId,
-        detailed_findings: g.detailedFindings ? 1 : 0,
-        created_at: now,
-        created_by: null,
-      })
-      .execute();
-  }
-  return user.id;
+  const id = await insertUser(db, { email, displayName: email.split('@')[0]!, passwordHash: await cachedHash });
+  for (const g of grants) await insertGrant(db, { userId: id, ...g });
+  return id;
 }
 
 /** Where each role is granted in the test tree (branch A). */

@@ -18,6 +18,53 @@ export interface NewAccount {
   createdBy: number | null;
 }
 
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Inserts an account row (no role yet); returns its id. */
+export async function insertUser(
+  db: Db,
+  u: { email: string; displayName: string; passwordHash: string | null },
+): Promise<number> {
+  const now = nowIso();
+  const row = await db
+    .insertInto('app_user')
+    .values({
+      email: u.email,
+      display_name: u.displayName,
+      password_hash: u.passwordHash,
+      totp_secret: null,
+      totp_enabled: 0,
+      totp_last_step: null,
+      failed_logins: 0,
+      locked_until: null,
+      oidc_issuer: null,
+      oidc_subject: null,
+      disabled: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertGrant(
+  db: Db,
+  g: { userId: number; role: string; organisationId: number; detailedFindings?: boolean; createdBy?: number | null },
+) {
+  await db
+    .insertInto('role_grant')
+    .values({
+      user_id: g.userId,
+      role: g.role,
+      organisation_id: g.organisationId,
+      detailed_findings: g.detailedFindings ? 1 : 0,
+      created_at: nowIso(),
+      created_by: g.createdBy ?? null,
+    })
+    .execute();
+}
+
 /** A role is granted only on the kind of node it is made for (a referent on a region, a director on an establishment…). */
 export async function assertGrantable(
   db: Kysely<Database> | Transaction<Database>,
@@ -44,36 +91,8 @@ export async function createAccount(
   const taken = await trx.selectFrom('app_user').select('id').where('email', '=', account.email).executeTakeFirst();
   if (taken) throw new AppError('conflict', 'un compte existe déjà avec cette adresse', 409);
   const now = nowIso();
-  const user = await trx
-    .insertInto('app_user')
-    .values({
-      email: account.email,
-      display_name: account.displayName,
-      password_hash: account.passwordHash,
-      totp_secret: null,
-      totp_enabled: 0,
-      totp_last_step: null,
-      failed_logins: 0,
-      locked_until: null,
-      oidc_issuer: null,
-      oidc_subject: null,
-      disabled: 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await trx
-    .insertInto('role_grant')
-    .values({
-      user_id: user.id,
-      role: account.role,
-      organisation_id: account.organisationId,
-      detailed_findings: account.detailedFindings ? 1 : 0,
-      created_at: now,
-      created_by: account.createdBy,
-    })
-    .execute();
+  const user = { id: await insertUser(trx, account) };
+  await insertGrant(trx, { userId: user.id, ...account });
   if (account.passwordHash) return { id: user.id, invitationToken: null };
   const token = newSecret();
   await trx
