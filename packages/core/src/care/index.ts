@@ -1,3 +1,4 @@
+export * from './ciso-assistant.js';
 export * from './director-summary.js';
 export * from './errors.js';
 export * from './loader.js';

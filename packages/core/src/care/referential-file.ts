@@ -1,4 +1,4 @@
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isNode, LineCounter, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { ReferentialError, type ReferentialIssue, type ReferentialIssueCode } from './errors.js';
 import {
@@ -124,10 +124,14 @@ type FileShape = z.infer<typeof fileSchema>;
 
 /** Zod's own French messages, for the checks that carry no message of their own. */
 const frenchMessages = z.locales.fr().localeError;
-type Path = (string | number)[];
+export type DocumentPath = (string | number)[];
 
 /** Maps a document path to a 1-based line/column, walking up to the nearest node that exists. */
-function locate(doc: Document, counter: LineCounter, path: Path): { line: number; column: number } {
+export function locateInDocument(
+  doc: Document,
+  counter: LineCounter,
+  path: DocumentPath,
+): { line: number; column: number } {
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (isNode(node) && node.range) {
@@ -188,7 +192,7 @@ function toFile(data: FileShape): Referential {
 
 interface RawIssue {
   code: ReferentialIssueCode;
-  path: Path;
+  path: DocumentPath;
   message: string;
 }
 
@@ -196,8 +200,8 @@ interface RawIssue {
 function crossCheck(data: FileShape): RawIssue[] {
   const issues: RawIssue[] = [];
   const seen = (kind: string) => {
-    const ids = new Map<string, Path>();
-    return (value: string, path: Path) => {
+    const ids = new Map<string, DocumentPath>();
+    return (value: string, path: DocumentPath) => {
       const first = ids.get(value);
       if (first) {
         issues.push({ code: 'duplicate_id', path, message: `identifiant ${kind} « ${value} » déjà utilisé` });
@@ -229,16 +233,16 @@ function crossCheck(data: FileShape): RawIssue[] {
   const measures = new Set(data.measures.map((m) => m.id));
 
   const nodeSeen = seen('d’axe, d’objectif ou d’exigence');
-  const objectives = new Map<string, { deps: string[]; path: Path }>();
+  const objectives = new Map<string, { deps: string[]; path: DocumentPath }>();
   data.framework.axes.forEach((axis, a) => {
-    const axisPath: Path = ['framework', 'axes', a];
+    const axisPath: DocumentPath = ['framework', 'axes', a];
     nodeSeen(axis.id, [...axisPath, 'id']);
     axis.objectives.forEach((objective, o) => {
-      const objectivePath: Path = [...axisPath, 'objectives', o];
+      const objectivePath: DocumentPath = [...axisPath, 'objectives', o];
       nodeSeen(objective.id, [...objectivePath, 'id']);
       objectives.set(objective.id, { deps: objective.depends_on, path: objectivePath });
       objective.requirements.forEach((req, r) => {
-        const reqPath: Path = [...objectivePath, 'requirements', r];
+        const reqPath: DocumentPath = [...objectivePath, 'requirements', r];
         nodeSeen(req.id, [...reqPath, 'id']);
         const levels = scales.get(req.scale);
         if (!levels) {
@@ -248,7 +252,7 @@ function crossCheck(data: FileShape): RawIssue[] {
             message: `échelle « ${req.scale} » non déclarée`,
           });
         }
-        const indicatorLevels: [string, Path][] = (req.indicator?.answers ?? []).map((a, i) => [
+        const indicatorLevels: [string, DocumentPath][] = (req.indicator?.answers ?? []).map((a, i) => [
           a.level,
           [...reqPath, 'indicator', 'answers', i, 'level'],
         ]);
@@ -310,7 +314,7 @@ function crossCheck(data: FileShape): RawIssue[] {
 }
 
 /** Depth-first search over `depends_on`; each cycle is reported once, at the objective that closes it. */
-function findCycles(objectives: Map<string, { deps: string[]; path: Path }>): RawIssue[] {
+function findCycles(objectives: Map<string, { deps: string[]; path: DocumentPath }>): RawIssue[] {
   const issues: RawIssue[] = [];
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
@@ -385,16 +389,16 @@ export function parseReferential(source: string, sourceName = 'référentiel'): 
     ]);
   }
   const parsed = fileSchema.safeParse(raw, { error: frenchMessages });
-  const place = (code: ReferentialIssueCode, path: Path, message: string): ReferentialIssue => ({
+  const place = (code: ReferentialIssueCode, path: DocumentPath, message: string): ReferentialIssue => ({
     code,
-    ...locate(doc, counter, path),
+    ...locateInDocument(doc, counter, path),
     path: path.join('.'),
     message,
   });
   if (!parsed.success) {
     throw new ReferentialError(
       sourceName,
-      parsed.error.issues.map((i) => place(zodIssueCode(i), i.path as Path, i.message)),
+      parsed.error.issues.map((i) => place(zodIssueCode(i), i.path as DocumentPath, i.message)),
     );
   }
   const problems = crossCheck(parsed.data);
@@ -405,4 +409,60 @@ export function parseReferential(source: string, sourceName = 'référentiel'): 
     );
   }
   return toFile(parsed.data);
+}
+
+/** The referential in the file shape (snake_case keys, defaults written out), ready for YAML. */
+export function referentialToDocument(referential: Referential): Record<string, unknown> {
+  const optional = <T>(key: string, value: T | undefined) => (value === undefined ? {} : { [key]: value });
+  return {
+    format: REFERENTIAL_FORMAT,
+    id: referential.id,
+    urn: referential.urn,
+    version: referential.version,
+    locale: referential.locale,
+    name: referential.name,
+    description: referential.description,
+    publication_date: referential.publicationDate,
+    provenance: referential.provenance,
+    changelog: referential.changelog,
+    scales: referential.scales.map((s) => ({ id: s.id, label: s.label, met_from: s.metFrom, levels: s.levels })),
+    measures: referential.measures,
+    framework: {
+      axes: referential.axes.map((a) => ({
+        id: a.id,
+        title: a.title,
+        ...optional('description', a.description),
+        weight: a.weight,
+        wording: a.wording,
+        objectives: a.objectives.map((o) => ({
+          id: o.id,
+          title: o.title,
+          ...optional('description', o.description),
+          weight: o.weight,
+          wording: o.wording,
+          reached: o.reached,
+          depends_on: o.dependsOn,
+          requirements: o.requirements.map((r) => ({
+            id: r.id,
+            title: r.title,
+            questions: r.questions,
+            ...optional('help', r.help),
+            scale: r.scale,
+            weight: r.weight,
+            mandatory: r.mandatory,
+            applicability: r.applicability,
+            evidence: r.evidence,
+            ...optional('indicator', r.indicator),
+            measures: r.measures,
+            wording: r.wording,
+          })),
+        })),
+      })),
+    },
+  };
+}
+
+/** Writes a referential in the Rempart YAML format; `parseReferential` reads it back unchanged. */
+export function stringifyReferential(referential: Referential): string {
+  return stringify(referentialToDocument(referential), { lineWidth: 0, aliasDuplicateObjects: false });
 }
