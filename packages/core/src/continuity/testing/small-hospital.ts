@@ -1,3 +1,6 @@
+import { backupInfrastructureSchema, datasetSchema } from '../backups.js';
+import { type ContinuityDossier, continuityDocumentSchema } from '../d2-indicators.js';
+import { exerciseSchema } from '../exercises.js';
 import type { ContinuityGraph, ContinuityGraphInput } from '../model.js';
 import { continuityGraphSchema } from '../model.js';
 
@@ -78,4 +81,99 @@ export function smallHospitalInput(): ContinuityGraphInput {
 
 export function smallHospital(): ContinuityGraph {
   return continuityGraphSchema.parse(smallHospitalInput());
+}
+
+/** Backups, infrastructure, exercises and documents of the small hospital, every D2 objective met. */
+export function smallHospitalDossier(): ContinuityDossier {
+  const graph = smallHospital();
+  const datasets = [
+    datasetSchema.parse({
+      id: 'DS-DPI',
+      name: 'Base du DPI',
+      componentIds: ['DPI'],
+      productionSite: 'Site principal',
+      productionMedia: 'san_snapshot',
+      backupIntervalHours: 1,
+      copies: [
+        { id: 'DPI-NAS', media: 'nas', site: 'Site principal', encrypted: true },
+        { id: 'DPI-TAPE', media: 'tape', site: 'Bâtiment B', offline: true, encrypted: true },
+      ],
+      lastSuccessfulBackupAt: '2026-03-31T22:00:00Z',
+      lastBackupErrors: 0,
+      lastRestoreTest: { date: '2026-02-10', success: true, scope: 'production', businessReferent: 'Dr Martin' },
+    }),
+  ];
+  const backupInfrastructure = backupInfrastructureSchema.parse({
+    authentication: 'local_accounts',
+    mfa: 'enabled',
+    leastPrivilegeOperatorRole: true,
+    isolation: {
+      capable: true,
+      steps: [
+        'Couper les liens réseau du serveur de sauvegarde (prise « bouton rouge » en baie B2)',
+        'Prévenir le RSSI',
+      ],
+    },
+    milestones: [
+      { title: 'VLAN dédié aux sauvegardes', objective: 'D2.O3.B', dueDate: '2026-06-30' },
+      { title: 'Bandes externalisées chaque semaine', objective: 'D2.O3.C', dueDate: '2026-05-31', done: true },
+    ],
+    monitoring: { documented: true, successChecks: true, failureProcedure: true },
+  });
+  const exercises = [
+    exerciseSchema.parse({
+      id: 'EX-1',
+      title: 'Bascule des urgences sur papier',
+      kind: 'pca_field_test',
+      scenario: 'Indisponibilité totale du SI un lundi matin',
+      date: '2026-01-20',
+      participants: [{ name: 'Dr Martin', role: 'Chef des urgences' }],
+      activityIds: ['URG'],
+      findings: ['Bons de radiologie papier introuvables'],
+      actions: [{ title: 'Stock de bons papier dans chaque box', owner: 'Cadre de santé', dueDate: '2026-03-01' }],
+    }),
+    exerciseSchema.parse({
+      id: 'EX-2',
+      title: 'Restauration du DPI en production',
+      kind: 'restore_test',
+      scenario: 'Restauration de la base du DPI depuis la bande',
+      date: '2026-02-10',
+      participants: [{ name: 'Équipe DSI', role: 'Exploitation' }],
+      restore: {
+        datasetIds: ['DS-DPI'],
+        toProduction: true,
+        success: true,
+        businessReferent: 'Dr Martin',
+        durationHours: 6,
+      },
+    }),
+  ];
+  const documents = [
+    { id: 'DOC-PSSI', kind: 'pssi', title: 'PSSI 2025', date: '2025-03-01', signedByLegalRepresentative: true },
+    {
+      id: 'DOC-ORG',
+      kind: 'project_organisation',
+      title: 'Organisation PCRA',
+      date: '2025-09-01',
+      pcraOwner: 'M. Durand',
+    },
+    { id: 'DOC-GOV', kind: 'governance', title: 'Gouvernance continuité', date: '2025-09-15' },
+    { id: 'DOC-CRISE', kind: 'crisis_procedures', title: 'Procédures de crise cyber', date: '2025-10-01' },
+    { id: 'DOC-PB', kind: 'plan_blanc_digital', title: 'Plan blanc, volet numérique', date: '2025-10-01' },
+    {
+      id: 'DOC-POL',
+      kind: 'backup_policy',
+      title: 'Politique de sauvegarde',
+      date: '2025-11-01',
+      coversOutsourced: true,
+    },
+    {
+      id: 'DOC-PLAN',
+      kind: 'backup_plan',
+      title: 'Plan de sauvegarde',
+      date: '2025-11-01',
+      activityIds: ['URG', 'PHARMA', 'PAIE'],
+    },
+  ].map((d) => continuityDocumentSchema.parse(d));
+  return { graph, datasets, backupInfrastructure, exercises, documents };
 }
