@@ -1,0 +1,106 @@
+/**
+ * The one way the web UI talks to the Rempart API: JSON in and out, the session's CSRF token on every
+ * non-GET request, and server errors (`{ error: { code, message } }`, messages in French) as `ApiError`.
+ */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get forbidden(): boolean {
+    return this.status === 403;
+  }
+
+  get notFound(): boolean {
+    return this.status === 404;
+  }
+
+  get unauthenticated(): boolean {
+    return this.status === 401;
+  }
+}
+
+let csrfToken: string | null = null;
+
+/** Remembers the CSRF token given by login, TOTP verification and /auth/me. */
+export function setCsrfToken(token: string | null | undefined) {
+  csrfToken = token ?? null;
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+/** Builds `/api<path>?…`, leaving out empty query values. */
+export function apiUrl(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return `/api${path}${qs ? `?${qs}` : ''}`;
+}
+
+function errorOf(status: number, body: unknown): ApiError {
+  if (typeof body === 'object' && body !== null && 'error' in body) {
+    const error = (body as { error: unknown }).error;
+    if (typeof error === 'object' && error !== null) {
+      const { code, message } = error as { code?: unknown; message?: unknown };
+      if (typeof code === 'string' && typeof message === 'string') return new ApiError(status, code, message);
+    }
+  }
+  const fallback: Record<number, string> = {
+    401: 'authentification requise',
+    403: 'accès refusé',
+    404: 'ressource introuvable',
+    413: 'requête trop volumineuse',
+    429: 'trop de requêtes, réessayez plus tard',
+  };
+  return new ApiError(status, 'http_error', fallback[status] ?? `erreur du serveur (HTTP ${status})`);
+}
+
+async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path, query), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'le serveur est injoignable, vérifiez votre connexion');
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new ApiError(response.status, 'invalid_response', 'réponse illisible du serveur');
+    }
+  }
+  if (!response.ok) throw errorOf(response.status, parsed);
+  return parsed as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  delete: <T>(path: string) => request<T>('DELETE', path),
+};
+
+/** A French message for any thrown value, for display in an alert. */
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return 'erreur inattendue';
+}

@@ -1,0 +1,178 @@
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Input } from '@codegouvfr/react-dsfr/Input';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { api, setCsrfToken } from '../api.js';
+import { useAuth } from '../auth.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+
+interface LoginAnswer {
+  status: 'signed_in' | 'mfa_required';
+  csrfToken: string;
+}
+
+const OIDC_ERRORS: Record<string, string> = {
+  'compte-inconnu':
+    'Aucun compte Rempart actif ne correspond à cette identité. Demandez à votre référent de créer votre compte.',
+};
+
+/** Only same-site paths are followed after sign-in (no open redirect). */
+function safeReturn(value: string | null): string {
+  return value && /^\/(?!\/)[^\\]*$/.test(value) ? value : '/';
+}
+
+/** Sign-in: e-mail and password, then the TOTP or recovery code step when the account has one. */
+export function SignInPage() {
+  const { me, refresh } = useAuth();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const back = safeReturn(params.get('retour'));
+  const [step, setStep] = useState<'password' | 'code'>('password');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [oidc, setOidc] = useState<{ label: string } | null>(null);
+
+  useEffect(() => {
+    api.get<{ oidc: { label: string } | null }>('/auth/config').then(
+      (c) => setOidc(c.oidc),
+      () => setOidc(null),
+    );
+  }, []);
+
+  if (me && step === 'password' && !busy) return <Navigate to={back} replace />;
+
+  async function finish() {
+    await refresh();
+    navigate(back, { replace: true });
+  }
+
+  async function submitPassword(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api.post<LoginAnswer>('/auth/login', { email: email.trim(), password });
+      setCsrfToken(answer.csrfToken);
+      setPassword('');
+      if (answer.status === 'mfa_required') setStep('code');
+      else await finish();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function submitCode(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api.post<LoginAnswer>('/auth/totp/verify', { code: code.replace(/\s+/g, '') });
+      setCsrfToken(answer.csrfToken);
+      await finish();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const oidcError = params.get('erreur');
+  return (
+    <div className="fr-grid-row fr-grid-row--center">
+      <div className="fr-col-12 fr-col-md-8 fr-col-lg-6">
+        <h1>Connexion à Rempart</h1>
+        {oidcError && (
+          <Alert
+            severity="error"
+            title="Connexion fédérée refusée"
+            description={OIDC_ERRORS[oidcError] ?? 'La connexion fédérée a échoué.'}
+            className="fr-mb-3w"
+          />
+        )}
+        <ErrorAlert error={error} title="Connexion impossible" />
+        {step === 'password' ? (
+          <>
+            {oidc && (
+              <div className="fr-mb-4w">
+                <h2 className="fr-h5">Avec votre identité professionnelle</h2>
+                <Button linkProps={{ href: '/api/auth/oidc/login' }} iconId="fr-icon-account-circle-line">
+                  {`Se connecter avec ${oidc.label}`}
+                </Button>
+                <hr className="fr-mt-4w" />
+              </div>
+            )}
+            <form onSubmit={submitPassword} aria-label="Connexion par mot de passe">
+              <fieldset className="fr-fieldset">
+                <legend className="fr-fieldset__legend">Avec votre adresse électronique et votre mot de passe</legend>
+                <div className="fr-fieldset__element">
+                  <Input
+                    label="Adresse électronique"
+                    nativeInputProps={{
+                      type: 'email',
+                      name: 'email',
+                      autoComplete: 'username',
+                      required: true,
+                      value: email,
+                      onChange: (e) => setEmail(e.target.value),
+                    }}
+                  />
+                </div>
+                <div className="fr-fieldset__element">
+                  <Input
+                    label="Mot de passe"
+                    nativeInputProps={{
+                      type: 'password',
+                      name: 'password',
+                      autoComplete: 'current-password',
+                      required: true,
+                      value: password,
+                      onChange: (e) => setPassword(e.target.value),
+                    }}
+                  />
+                </div>
+              </fieldset>
+              <Button type="submit" disabled={busy}>
+                Se connecter
+              </Button>
+              <p className="fr-mt-3w">
+                <Link to="/reinitialisation" className="fr-link">
+                  Mot de passe oublié ?
+                </Link>
+              </p>
+            </form>
+          </>
+        ) : (
+          <form onSubmit={submitCode} aria-label="Vérification en deux étapes">
+            <fieldset className="fr-fieldset">
+              <legend className="fr-fieldset__legend">Vérification en deux étapes</legend>
+              <div className="fr-fieldset__element">
+                <Input
+                  label="Code de vérification"
+                  hintText="Le code à 6 chiffres de votre application d’authentification, ou un de vos codes de secours."
+                  nativeInputProps={{
+                    name: 'code',
+                    autoComplete: 'one-time-code',
+                    inputMode: 'text',
+                    required: true,
+                    maxLength: 20,
+                    value: code,
+                    onChange: (e) => setCode(e.target.value),
+                  }}
+                />
+              </div>
+            </fieldset>
+            <Button type="submit" disabled={busy}>
+              Vérifier
+            </Button>
+          </form>
+        )}
+      </div>
+    </div>
+  );
+}

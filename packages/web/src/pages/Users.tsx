@@ -1,0 +1,297 @@
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Input } from '@codegouvfr/react-dsfr/Input';
+import { Select } from '@codegouvfr/react-dsfr/Select';
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api } from '../api.js';
+import { ErrorAlert, SuccessAlert } from '../components/ErrorAlert.js';
+import { Loading } from '../components/Loading.js';
+import { NodeBreadcrumb, useNodeId } from '../components/NodeScope.js';
+import { PageError } from '../components/PageError.js';
+import { useLoad } from '../components/useLoad.js';
+import { ROLE_LABELS, rolesGrantableOn } from '../labels.js';
+import type { OrganisationDetail, Role, UserAccount } from '../types.js';
+import { AccessDeniedPage } from './AccessDenied.js';
+
+/** Accounts holding a role in a node's subtree; create accounts, grant and revoke roles. */
+export function UsersPage() {
+  const scope = useNodeId('comptes');
+  if ('redirect' in scope) return scope.redirect;
+  if ('invalid' in scope) return <AccessDeniedPage reason="not_found" />;
+  return <UsersOfNode id={scope.id} />;
+}
+
+function UsersOfNode({ id }: { id: number }) {
+  const node = useLoad(() => api.get<OrganisationDetail>(`/organisations/${id}`), [id]);
+  const users = useLoad(() => api.get<{ items: UserAccount[] }>(`/organisations/${id}/users`), [id]);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const failure = users.error ?? node.error;
+  if (failure) return <PageError error={failure} />;
+  if (!node.data || !users.data) return <Loading />;
+
+  async function revoke(grantId: number, label: string) {
+    setError(null);
+    setDone(null);
+    try {
+      await api.delete(`/grants/${grantId}`);
+      setDone(`Rôle retiré : ${label}`);
+      users.reload();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  const o = node.data;
+  return (
+    <>
+      <NodeBreadcrumb node={o} page="Comptes et rôles" />
+      <h1>Comptes et rôles</h1>
+      <p className="fr-text--lead">
+        Périmètre : <Link to={`/organisations/${o.id}`}>{o.name}</Link> et ses sous-niveaux.
+      </p>
+      <ErrorAlert error={error} title="Action refusée" />
+      <SuccessAlert message={done} />
+      {users.data.items.length === 0 ? (
+        <p>Aucun compte n’a de rôle dans ce périmètre.</p>
+      ) : (
+        <div className="fr-table" data-testid="users">
+          <div className="fr-table__wrapper">
+            <div className="fr-table__container">
+              <div className="fr-table__content">
+                <table>
+                  <caption>{users.data.items.length} compte(s)</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Nom</th>
+                      <th scope="col">Adresse électronique</th>
+                      <th scope="col">Sécurité</th>
+                      <th scope="col">Rôles dans ce périmètre</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {users.data.items.map((u) => (
+                      <tr key={u.id}>
+                        <td>{u.displayName}</td>
+                        <td>{u.email}</td>
+                        <td>
+                          {u.disabled ? (
+                            <Badge small severity="error">
+                              Désactivé
+                            </Badge>
+                          ) : u.totpEnabled ? (
+                            <Badge small severity="success">
+                              Double authentification
+                            </Badge>
+                          ) : (
+                            <Badge small severity="warning">
+                              Mot de passe seul
+                            </Badge>
+                          )}
+                        </td>
+                        <td>
+                          <ul className="fr-raw-list">
+                            {u.grants.map((g) => (
+                              <li key={g.id} className="fr-mb-1v">
+                                {g.roleLabel} —{' '}
+                                <Link to={`/organisations/${g.organisationId}`}>{g.organisationName}</Link>
+                                {g.detailedFindings && ' (constats détaillés)'}{' '}
+                                <Button
+                                  size="small"
+                                  priority="tertiary no outline"
+                                  iconId="fr-icon-delete-line"
+                                  title={`Retirer le rôle ${g.roleLabel} de ${u.displayName}`}
+                                  onClick={() => void revoke(g.id, `${g.roleLabel} (${u.displayName})`)}
+                                >
+                                  Retirer
+                                </Button>
+                              </li>
+                            ))}
+                          </ul>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </div>
+          </div>
+        </div>
+      )}
+      <div className="fr-grid-row fr-grid-row--gutters fr-mt-4w">
+        <div className="fr-col-12 fr-col-lg-6">
+          <CreateUserForm node={o} onCreated={users.reload} />
+        </div>
+        <div className="fr-col-12 fr-col-lg-6">
+          <GrantForm node={o} users={users.data.items} onGranted={users.reload} />
+        </div>
+      </div>
+    </>
+  );
+}
+
+function RoleSelect({ node, value, onChange }: { node: OrganisationDetail; value: Role; onChange: (r: Role) => void }) {
+  return (
+    <Select
+      label="Rôle"
+      hint={`Rôles attribuables sur « ${node.name} ».`}
+      nativeSelectProps={{ name: 'role', value, onChange: (e) => onChange(e.target.value as Role) }}
+    >
+      {rolesGrantableOn(node.kind).map((r) => (
+        <option key={r} value={r}>
+          {ROLE_LABELS[r]}
+        </option>
+      ))}
+    </Select>
+  );
+}
+
+function CreateUserForm({ node, onCreated }: { node: OrganisationDetail; onCreated: () => void }) {
+  const roles = rolesGrantableOn(node.kind);
+  const [email, setEmail] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<Role>(roles[0] ?? 'auditor');
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      const body: Record<string, unknown> = {
+        email: email.trim(),
+        displayName: displayName.trim(),
+        role,
+        organisationId: node.id,
+      };
+      if (password) body.password = password;
+      const created = await api.post<{ id: number; invitationSent: boolean }>('/users', body);
+      setDone(
+        created.invitationSent
+          ? `Compte créé ; une invitation a été envoyée à ${email.trim()}.`
+          : `Compte créé pour ${email.trim()}.`,
+      );
+      setEmail('');
+      setDisplayName('');
+      setPassword('');
+      onCreated();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} aria-label="Créer un compte">
+      <h2 className="fr-h4">Créer un compte</h2>
+      <ErrorAlert error={error} title="Création refusée" />
+      <SuccessAlert message={done} />
+      <Input
+        label="Adresse électronique"
+        nativeInputProps={{
+          type: 'email',
+          name: 'email',
+          required: true,
+          maxLength: 254,
+          value: email,
+          onChange: (e) => setEmail(e.target.value),
+        }}
+      />
+      <Input
+        label="Nom affiché"
+        nativeInputProps={{
+          name: 'displayName',
+          required: true,
+          maxLength: 200,
+          value: displayName,
+          onChange: (e) => setDisplayName(e.target.value),
+        }}
+      />
+      <Input
+        label="Mot de passe initial (facultatif)"
+        hintText="Laissé vide, la personne reçoit une invitation pour choisir son mot de passe."
+        nativeInputProps={{
+          type: 'password',
+          name: 'password',
+          autoComplete: 'new-password',
+          maxLength: 256,
+          value: password,
+          onChange: (e) => setPassword(e.target.value),
+        }}
+      />
+      <RoleSelect node={node} value={role} onChange={setRole} />
+      <Button type="submit" disabled={busy || roles.length === 0}>
+        Créer le compte
+      </Button>
+    </form>
+  );
+}
+
+function GrantForm({
+  node,
+  users,
+  onGranted,
+}: {
+  node: OrganisationDetail;
+  users: UserAccount[];
+  onGranted: () => void;
+}) {
+  const roles = rolesGrantableOn(node.kind);
+  const [userId, setUserId] = useState<number | ''>('');
+  const [role, setRole] = useState<Role>(roles[0] ?? 'auditor');
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (userId === '') return;
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      await api.post(`/users/${userId}/grants`, { role, organisationId: node.id });
+      setDone(`Rôle attribué : ${ROLE_LABELS[role]} sur « ${node.name} ».`);
+      onGranted();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} aria-label="Attribuer un rôle">
+      <h2 className="fr-h4">Attribuer un rôle sur ce nœud</h2>
+      <ErrorAlert error={error} title="Attribution refusée" />
+      <SuccessAlert message={done} />
+      <Select
+        label="Compte"
+        nativeSelectProps={{
+          name: 'user',
+          required: true,
+          value: userId === '' ? '' : String(userId),
+          onChange: (e) => setUserId(e.target.value ? Number(e.target.value) : ''),
+        }}
+      >
+        <option value="">Choisir un compte</option>
+        {users.map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.displayName} ({u.email})
+          </option>
+        ))}
+      </Select>
+      <RoleSelect node={node} value={role} onChange={setRole} />
+      <Button type="submit" disabled={busy || userId === '' || roles.length === 0}>
+        Attribuer
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,40 @@
+import type { ReactNode } from 'react';
+import { AccessDeniedPage } from './pages/AccessDenied.js';
+import { AccountPage } from './pages/Account.js';
+import { AuditPage } from './pages/Audit.js';
+import { HomePage } from './pages/Home.js';
+import { OrganisationPage, OrganisationRootsPage } from './pages/Organisations.js';
+import { PasswordResetPage } from './pages/PasswordReset.js';
+import { SignInPage } from './pages/SignIn.js';
+import { UsersPage } from './pages/Users.js';
+
+export interface AppRoute {
+  path: string;
+  element: ReactNode;
+  /** Page title (document title and, with `nav`, the main navigation entry). */
+  title: string;
+  /** Reachable without being signed in. */
+  public?: boolean;
+  /** Shown in the main navigation. */
+  nav?: boolean;
+}
+
+/** Every page of the UI. A feature adds its pages here, one line each. */
+export const routes: AppRoute[] = [
+  { path: '/connexion', element: <SignInPage />, title: 'Connexion', public: true },
+  {
+    path: '/reinitialisation',
+    element: <PasswordResetPage />,
+    title: 'Réinitialisation du mot de passe',
+    public: true,
+  },
+  { path: '/', element: <HomePage />, title: 'Accueil', nav: true },
+  { path: '/organisations', element: <OrganisationRootsPage />, title: 'Organisations', nav: true },
+  { path: '/organisations/:id', element: <OrganisationPage />, title: 'Organisation' },
+  { path: '/organisations/:id/comptes', element: <UsersPage />, title: 'Comptes et rôles' },
+  { path: '/organisations/:id/journal', element: <AuditPage />, title: "Journal d'audit" },
+  { path: '/comptes', element: <UsersPage />, title: 'Comptes et rôles', nav: true },
+  { path: '/journal', element: <AuditPage />, title: "Journal d'audit", nav: true },
+  { path: '/mon-compte', element: <AccountPage />, title: 'Mon compte' },
+  { path: '/acces-refuse', element: <AccessDeniedPage />, title: 'Accès refusé' },
+];

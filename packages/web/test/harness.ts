@@ -1,0 +1,118 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp, type DatabaseHandle, loadConfig, migrateToLatest, openDatabase, seedDemo } from '@rempart/server';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** The built UI must exist: tests drive what the server really serves, they never build it themselves. */
+export function requireWebDist(): string {
+  if (!existsSync(join(WEB_DIST, 'index.html'))) {
+    throw new Error(
+      `${join(WEB_DIST, 'index.html')} is missing: build the web UI first with \`npm run build -w @rempart/web\` (npm test does it)`,
+    );
+  }
+  return WEB_DIST;
+}
+
+export interface RunningPlatform {
+  baseUrl: string;
+  app: FastifyInstance;
+  handle: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+/** The real server in-process on a free loopback port, over a fresh SQLite file seeded with the demo. */
+export async function startPlatform(): Promise<RunningPlatform> {
+  const webDist = requireWebDist();
+  const dataDir = mkdtempSync(join(tmpdir(), 'rempart-web-'));
+  // PORT stays at its default: it only shapes the public URL; the listener takes a free port below.
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    REMPART_DATA_DIR: dataDir,
+    WEB_DIST: webDist,
+    AUTH_RATE_PER_MINUTE: '1000',
+  });
+  const handle = openDatabase(config.database);
+  try {
+    await migrateToLatest(handle);
+    await seedDemo(handle.db);
+  } catch (error) {
+    await handle.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const app = await buildApp({ config, db: handle.db, dialect: handle.dialect, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    app,
+    handle,
+    async close() {
+      await app.close();
+      await handle.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's chromium, headless; its absence fails the suite (CI installs it). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
+  });
+}
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and CSP violations seen by the page. */
+  problems: string[];
+}
+
+/** A fresh browser context (its own cookies) whose console errors and failed requests are recorded. */
+export async function openSession(browser: Browser, baseUrl: string): Promise<BrowserSession> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    locale: 'fr-FR',
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    // Navigating away cancels what the previous page was still loading: not a failure of the server.
+    const reason = request.failure()?.errorText ?? 'unknown';
+    if (!reason.includes('ERR_ABORTED')) problems.push(`request failed: ${request.url()} (${reason})`);
+  });
+  return { context, page, problems };
+}
+
+/** Signs in with e-mail and password on /connexion; returns once the next step is on screen. */
+export async function submitPassword(page: Page, email: string, password: string) {
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse électronique').fill(email);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+}
