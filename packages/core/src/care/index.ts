@@ -1,6 +1,7 @@
 export * from './ciso-assistant.js';
 export * from './director-summary.js';
 export * from './errors.js';
+export * from './indicators.js';
 export * from './loader.js';
 export * from './referential.js';
 export * from './referential-file.js';
