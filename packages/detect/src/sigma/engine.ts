@@ -1,0 +1,245 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { EvtxRecord } from '../evtx/chunk.js';
+import type { JsonObject, JsonValue } from '../evtx/render.js';
+import { type CompiledRule, type CompiledVariant, tryCompileRule } from './compiler.js';
+import { type CorrelationHit, CorrelationState } from './correlation.js';
+import { EventView } from './event-view.js';
+import { RuleCompileError } from './modifiers.js';
+import {
+  LEVELS,
+  type Level,
+  parseSigmaYaml,
+  type RuleProblem,
+  type SigmaCorrelationRule,
+  type SigmaDocument,
+  type SigmaRule,
+} from './rule-parser.js';
+
+/** One detection, with the timeline fields of Hayabusa. */
+export interface Alert {
+  timestamp: string;
+  computer: string;
+  channel: string;
+  eventId: number;
+  recordId: number;
+  level: Level;
+  ruleTitle: string;
+  ruleId: string;
+  kind: 'rule' | 'correlation';
+  details: string;
+  tags: string[];
+}
+
+interface Entry {
+  compiled: CompiledRule;
+  variant: CompiledVariant;
+  refs: string[];
+  suppressed: boolean;
+}
+
+interface Bucket {
+  byId: Map<number, Entry[]>;
+  any: Entry[];
+}
+
+const EMPTY: Entry[] = [];
+const MAX_DETAIL = 200;
+
+export function levelRank(level: Level): number {
+  return LEVELS.indexOf(level);
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function eventIdOf(v: JsonValue | undefined): number {
+  if (typeof v === 'number') return v;
+  if (isObject(v)) return eventIdOf(v['#text']);
+  return typeof v === 'string' ? Number(v) : Number.NaN;
+}
+
+function detailsOf(view: EventView, fields: string[]): string {
+  const parts: string[] = [];
+  for (const f of fields) {
+    const v = view.strings(f, false);
+    if (v === null) continue;
+    let text = v.join(',');
+    if (text.length > MAX_DETAIL) text = `${text.slice(0, MAX_DETAIL)}…`;
+    parts.push(`${f}: ${text}`);
+  }
+  return parts.join(' ¦ ');
+}
+
+/** Rules compiled once and indexed by channel and EventID; evaluates events and correlations. */
+export class SigmaEngine {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly everywhere: Entry[] = [];
+  private readonly correlations: CorrelationState[] = [];
+  readonly rules: CompiledRule[] = [];
+  readonly problems: RuleProblem[] = [];
+
+  constructor(documents: SigmaDocument[], problems: RuleProblem[] = []) {
+    this.problems.push(...problems);
+    const correlationDocs = documents.filter((d): d is SigmaCorrelationRule => d.kind === 'correlation');
+    const suppressed = new Set<string>();
+    const generating = new Set<string>();
+    for (const c of correlationDocs) {
+      try {
+        this.correlations.push(new CorrelationState(c));
+        for (const r of c.rules) (c.generate ? generating : suppressed).add(r);
+      } catch (e) {
+        this.problems.push({
+          code: e instanceof RuleCompileError ? e.code : 'schema',
+          source: c.source,
+          ruleId: c.id,
+          title: c.title,
+          message: (e as Error).message,
+        });
+      }
+    }
+    for (const doc of documents) {
+      if (doc.kind !== 'rule') continue;
+      const compiled = tryCompileRule(doc);
+      if ('code' in compiled) {
+        this.problems.push(compiled);
+        continue;
+      }
+      this.rules.push(compiled);
+      const refs = [doc.id, doc.name].filter((x): x is string => typeof x === 'string');
+      const isSuppressed = refs.some((r) => suppressed.has(r)) && !refs.some((r) => generating.has(r));
+      for (const variant of compiled.variants) this.index({ compiled, variant, refs, suppressed: isSuppressed });
+    }
+  }
+
+  private index(entry: Entry): void {
+    const { channels, eventIds } = entry.variant.target;
+    if (channels.length === 0) {
+      this.everywhere.push(entry);
+      return;
+    }
+    for (const ch of channels) {
+      let b = this.buckets.get(ch);
+      if (!b) {
+        b = { byId: new Map(), any: [] };
+        this.buckets.set(ch, b);
+      }
+      if (eventIds === null) b.any.push(entry);
+      else
+        for (const id of eventIds) {
+          const list = b.byId.get(id);
+          if (list) list.push(entry);
+          else b.byId.set(id, [entry]);
+        }
+    }
+  }
+
+  /** Loads every `.yml`/`.yaml` under `dir` (recursively); unreadable rules land in `problems`. */
+  static async fromDirectory(dir: string): Promise<SigmaEngine> {
+    const documents: SigmaDocument[] = [];
+    const problems: RuleProblem[] = [];
+    const walk = async (path: string): Promise<void> => {
+      const info = await stat(path);
+      if (info.isDirectory()) {
+        const entries = (await readdir(path)).sort();
+        for (const e of entries) await walk(join(path, e));
+        return;
+      }
+      const ext = extname(path).toLowerCase();
+      if (ext !== '.yml' && ext !== '.yaml') return;
+      const text = await readFile(path, 'utf8');
+      const parsed = parseSigmaYaml(text, path);
+      documents.push(...parsed.documents);
+      problems.push(...parsed.problems);
+    };
+    await walk(dir);
+    return new SigmaEngine(documents, problems);
+  }
+
+  /** Number of rules that compiled, and of correlation rules accepted. */
+  get counts(): { rules: number; correlations: number; problems: number } {
+    return { rules: this.rules.length, correlations: this.correlations.length, problems: this.problems.length };
+  }
+
+  /** Evaluates one event; returns its alerts (rule matches and correlations it completes). */
+  evaluate(record: EvtxRecord): Alert[] {
+    const root = record.event.Event;
+    const system = isObject(root) && isObject(root.System) ? root.System : null;
+    const channel = system && typeof system.Channel === 'string' ? system.Channel : '';
+    const eventId = system ? eventIdOf(system.EventID) : Number.NaN;
+    const bucket = this.buckets.get(channel);
+    const byId = bucket ? (bucket.byId.get(eventId) ?? EMPTY) : EMPTY;
+    const any = bucket ? bucket.any : EMPTY;
+    if (byId.length === 0 && any.length === 0 && this.everywhere.length === 0) return [];
+    const view = new EventView(record.event, record.recordId, record.timestamp);
+    let alerts: Alert[] | null = null;
+    for (const list of [byId, any, this.everywhere]) {
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i] as Entry;
+        if (!e.variant.test(view)) continue;
+        alerts ??= [];
+        if (!e.suppressed) alerts.push(this.alertFor(e, view));
+        if (this.correlations.length > 0) alerts.push(...this.correlate(e, view));
+      }
+    }
+    return alerts ?? EMPTY_ALERTS;
+  }
+
+  private alertFor(e: Entry, view: EventView): Alert {
+    const rule: SigmaRule = e.compiled.rule;
+    return {
+      timestamp: view.timestamp,
+      computer: view.computer,
+      channel: view.channel,
+      eventId: view.eventId,
+      recordId: eventRecordId(view),
+      level: rule.level,
+      ruleTitle: rule.title,
+      ruleId: rule.id ?? rule.name ?? '',
+      kind: 'rule',
+      details: detailsOf(view, e.variant.fields),
+      tags: rule.tags,
+    };
+  }
+
+  private correlate(e: Entry, view: EventView): Alert[] {
+    const time = Date.parse(view.timestamp);
+    if (Number.isNaN(time)) return [];
+    const out: Alert[] = [];
+    for (const c of this.correlations) for (const hit of c.add(e.refs, view, time)) out.push(correlationAlert(hit));
+    return out;
+  }
+
+  /** End of input: correlations judged on closed windows. */
+  flush(): Alert[] {
+    return this.correlations.flatMap((c) => c.flush().map(correlationAlert));
+  }
+}
+
+const EMPTY_ALERTS: Alert[] = [];
+
+function eventRecordId(view: EventView): number {
+  const v = view.get('EventRecordID');
+  return typeof v === 'number' ? v : view.recordId;
+}
+
+function correlationAlert(hit: CorrelationHit): Alert {
+  const c = hit.correlation;
+  const group = Object.entries(hit.group)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(' ¦ ');
+  return {
+    timestamp: hit.view.timestamp,
+    computer: hit.view.computer,
+    channel: hit.view.channel,
+    eventId: hit.view.eventId,
+    recordId: eventRecordId(hit.view),
+    level: c.level,
+    ruleTitle: c.title,
+    ruleId: c.id ?? c.name ?? '',
+    kind: 'correlation',
+    details: `${c.type}: ${hit.count}${group ? ` ¦ ${group}` : ''}`,
+    tags: c.tags,
+  };
+}

@@ -1,0 +1,122 @@
+import type { JsonObject, JsonValue } from '../evtx/render.js';
+
+function isObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Flat field access over one event in the reference shape: System elements by name (attributes as
+ * `Element_Attribute`, e.g. Provider_Name, and by their own name when free), EventData/UserData leaves by name.
+ * Lower-cased string forms are computed once per field and event.
+ */
+export class EventView {
+  readonly fields = new Map<string, JsonValue>();
+  private lowered: Map<string, string[] | null> | null = null;
+  private byLowerName: Map<string, string> | null = null;
+  readonly channel: string;
+  readonly eventId: number;
+  readonly computer: string;
+  readonly timestamp: string;
+
+  constructor(
+    readonly event: JsonObject,
+    readonly recordId = 0,
+    fallbackTimestamp = '',
+  ) {
+    const root = isObject(event.Event) ? event.Event : event;
+    const system = isObject(root.System) ? root.System : {};
+    for (const key in system) this.addSystem(key, system[key] as JsonValue);
+    for (const key in root) {
+      if (key === 'System' || key === '#attributes') continue;
+      this.addData(root[key] as JsonValue, key);
+    }
+    const ch = this.fields.get('Channel');
+    this.channel = typeof ch === 'string' ? ch : '';
+    const id = this.fields.get('EventID');
+    this.eventId = typeof id === 'number' ? id : Number(id ?? Number.NaN);
+    const comp = this.fields.get('Computer');
+    this.computer = typeof comp === 'string' ? comp : '';
+    const t = this.fields.get('TimeCreated_SystemTime');
+    this.timestamp = typeof t === 'string' ? t : fallbackTimestamp;
+  }
+
+  private addSystem(key: string, value: JsonValue): void {
+    if (isObject(value)) {
+      const attrs = value['#attributes'];
+      if (isObject(attrs)) {
+        for (const a in attrs) {
+          this.fields.set(`${key}_${a}`, attrs[a] as JsonValue);
+          if (!this.fields.has(a)) this.fields.set(a, attrs[a] as JsonValue);
+        }
+      }
+      if ('#text' in value) this.fields.set(key, value['#text'] as JsonValue);
+      return;
+    }
+    this.fields.set(key, value);
+  }
+
+  private addData(value: JsonValue, name: string): void {
+    if (isObject(value)) {
+      for (const k in value) {
+        const v = value[k] as JsonValue;
+        if (k === '#attributes') continue;
+        if (k === '#text') this.set(name, v);
+        else if (isObject(v)) this.addData(v, k);
+        else this.set(k, v);
+      }
+      return;
+    }
+    this.set(name, value);
+  }
+
+  private set(key: string, value: JsonValue): void {
+    if (!this.fields.has(key)) this.fields.set(key, value);
+    // Defender and some other providers name fields with spaces ("Source Name"); Sigma rules drop them.
+    if (key.includes(' ')) {
+      const compact = key.replaceAll(' ', '');
+      if (!this.fields.has(compact)) this.fields.set(compact, value);
+    }
+  }
+
+  /** Raw value of a field (exact name first, then case-insensitive), undefined when absent. */
+  get(field: string): JsonValue | undefined {
+    const v = this.fields.get(field);
+    if (v !== undefined || this.fields.has(field)) return v;
+    if (this.byLowerName === null) {
+      this.byLowerName = new Map();
+      for (const k of this.fields.keys()) this.byLowerName.set(k.toLowerCase(), k);
+    }
+    const real = this.byLowerName.get(field.toLowerCase());
+    return real === undefined ? undefined : this.fields.get(real);
+  }
+
+  /** String forms of a field's value(s) (arrays give one per item), or null when the field is absent or null. */
+  strings(field: string, lower: boolean): string[] | null {
+    if (lower) {
+      if (this.lowered === null) this.lowered = new Map();
+      const cached = this.lowered.get(field);
+      if (cached !== undefined) return cached;
+      const raw = this.strings(field, false);
+      const out = raw === null ? null : raw.map((s) => s.toLowerCase());
+      this.lowered.set(field, out);
+      return out;
+    }
+    const v = this.get(field);
+    if (v === undefined || v === null) return null;
+    if (Array.isArray(v))
+      return v.map((x) => (x === null ? '' : typeof x === 'object' ? JSON.stringify(x) : String(x)));
+    if (typeof v === 'object') return [JSON.stringify(v)];
+    return [String(v)];
+  }
+
+  /** Every leaf value as a string (keyword searches). */
+  allStrings(): string[] {
+    const out: string[] = [];
+    for (const v of this.fields.values()) {
+      if (v === null) continue;
+      if (Array.isArray(v)) for (const x of v) out.push(String(x));
+      else if (typeof v !== 'object') out.push(String(v));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,28 @@
+import type { EvtxRecord } from '../evtx/chunk.js';
+import type { JsonValue } from '../evtx/render.js';
+
+/** Builds a record in the reference shape (test fixture builder). */
+export function aSysmonEvent(
+  eventId: number,
+  data: Record<string, JsonValue>,
+  time = '2026-01-01T00:00:00.000000Z',
+  channel = 'Microsoft-Windows-Sysmon/Operational',
+): EvtxRecord {
+  return {
+    recordId: 1,
+    timestamp: time,
+    event: {
+      Event: {
+        System: {
+          Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } },
+          EventID: eventId,
+          TimeCreated: { '#attributes': { SystemTime: time } },
+          EventRecordID: 1,
+          Channel: channel,
+          Computer: 'poste-01.chu.local',
+        },
+        EventData: data,
+      },
+    },
+  };
+}
