@@ -1,4 +1,5 @@
 import { backupInfrastructureSchema, datasetSchema } from '../backups.js';
+import type { CrisisContactsInput } from '../crisis-binder.js';
 import { type ContinuityDossier, continuityDocumentSchema } from '../d2-indicators.js';
 import { exerciseSchema } from '../exercises.js';
 import type { ContinuityGraph, ContinuityGraphInput } from '../model.js';
@@ -176,4 +177,26 @@ export function smallHospitalDossier(): ContinuityDossier {
     },
   ].map((d) => continuityDocumentSchema.parse(d));
   return { graph, datasets, backupInfrastructure, exercises, documents };
+}
+
+/** Crisis contacts of the small hospital (fictitious names and numbers). */
+export function smallHospitalContacts(): CrisisContactsInput {
+  return {
+    establishment: { name: 'Centre hospitalier de Saint-Étienne-du-Rouvray', finess: '760000000' },
+    crisisCell: [
+      {
+        role: 'Directeur de crise',
+        name: 'Mme Lefèvre',
+        phone: '06 11 22 33 44',
+        alternate: { name: 'M. Noël', phone: '06 55 66 77 88' },
+      },
+      { role: 'RSSI', name: 'M. Durand', phone: '06 99 88 77 66' },
+    ],
+    callTree: [
+      { caller: 'Directeur de crise', calls: ['RSSI', 'Cadre de garde'] },
+      { caller: 'RSSI', calls: ['Prestataire infogérance'] },
+    ],
+    ars: { name: 'ARS Normandie — point focal', phone: '02 31 00 00 00', email: 'ars-alerte@example.org' },
+    otherContacts: [{ name: 'Prestataire infogérance', phone: '01 23 45 67 89', note: 'contrat n° 42' }],
+  };
 }
