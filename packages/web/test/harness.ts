@@ -28,7 +28,7 @@ export interface RunningPlatform {
 }
 
 /** The real server in-process on a free loopback port, over a fresh SQLite file seeded with the demo. */
-export async function startPlatform(): Promise<RunningPlatform> {
+export async function startPlatform(env: Record<string, string> = {}): Promise<RunningPlatform> {
   const webDist = requireWebDist();
   const dataDir = mkdtempSync(join(tmpdir(), 'rempart-web-'));
   // PORT stays at its default: it only shapes the public URL; the listener takes a free port below.
@@ -37,6 +37,7 @@ export async function startPlatform(): Promise<RunningPlatform> {
     REMPART_DATA_DIR: dataDir,
     WEB_DIST: webDist,
     AUTH_RATE_PER_MINUTE: '1000',
+    ...env,
   });
   const handle = openDatabase(config.database);
   try {
@@ -115,4 +116,30 @@ export async function submitPassword(page: Page, email: string, password: string
   await page.getByLabel('Adresse électronique').fill(email);
   await page.getByLabel('Mot de passe', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+}
+
+/** A signed-in API client (session cookie + CSRF token) for preparing data through the real API. */
+export async function apiSession(baseUrl: string, email: string, password: string) {
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (login.status !== 200) throw new Error(`sign-in of ${email} failed: HTTP ${login.status} ${await login.text()}`);
+  const { csrfToken, status } = (await login.json()) as { csrfToken: string; status: string };
+  if (status !== 'signed_in') throw new Error(`sign-in of ${email} needs a second factor`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}/api${path}`, {
+      method,
+      headers: {
+        cookie,
+        'x-csrf-token': csrfToken,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+  };
 }

@@ -101,9 +101,10 @@ export function SignInPage() {
             {oidc && (
               <div className="fr-mb-4w">
                 <h2 className="fr-h5">Avec votre identité professionnelle</h2>
-                <Button linkProps={{ href: '/api/auth/oidc/login' }} iconId="fr-icon-account-circle-line">
+                {/* A full page load (not the SPA router): the server redirects to the identity provider. */}
+                <a className="fr-btn fr-btn--icon-left fr-icon-account-circle-line" href="/api/auth/oidc/login">
                   {`Se connecter avec ${oidc.label}`}
-                </Button>
+                </a>
                 <hr className="fr-mt-4w" />
               </div>
             )}

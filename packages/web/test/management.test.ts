@@ -1,0 +1,207 @@
+import { DEMO_PASSWORD } from '@rempart/server';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiSession,
+  launchChromium,
+  openSession,
+  type RunningPlatform,
+  startPlatform,
+  submitPassword,
+} from './harness.js';
+
+async function signIn(page: Page, email: string, name: string, password = DEMO_PASSWORD) {
+  await submitPassword(page, email, password);
+  await page.getByRole('heading', { name: `Bonjour ${name}` }).waitFor();
+}
+
+describe('management pages in chromium against the real server', () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let establishmentId: number;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    browser = await launchChromium();
+    const grant = await platform.handle.db
+      .selectFrom('app_user as u')
+      .innerJoin('role_grant as g', 'g.user_id', 'u.id')
+      .select('g.organisation_id')
+      .where('u.email', '=', 'directeur@rempart.demo')
+      .executeTakeFirstOrThrow();
+    establishmentId = grant.organisation_id;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+  });
+
+  it('lets a director create an account, grant it a role and revoke it, each write in the audit journal', async () => {
+    const { context, page } = await openSession(browser, platform.baseUrl);
+    await signIn(page, 'directeur@rempart.demo', 'Denis Directeur');
+    await page.getByRole('link', { name: 'Comptes et rôles', exact: true }).first().click();
+    await page.waitForURL(`**/organisations/${establishmentId}/comptes`);
+    const users = page.getByTestId('users');
+    await users.getByText('contributeur@rempart.demo').waitFor();
+    // Accounts of the whole GHT are not in an establishment's list.
+    await expect(users.getByText('rssi.ght@rempart.demo').count()).resolves.toBe(0);
+
+    const create = page.getByRole('form', { name: 'Créer un compte' });
+    await create.getByLabel('Adresse électronique').fill('qualite@rempart.demo');
+    await create.getByLabel('Nom affiché').fill('Quentin Qualité');
+    await create.getByLabel('Rôle').selectOption('contributor');
+    await create.getByRole('button', { name: 'Créer le compte' }).click();
+    await create.getByText('une invitation a été envoyée à qualite@rempart.demo').waitFor();
+    await users.getByText('qualite@rempart.demo').waitFor();
+
+    // The same address twice: the API's refusal is shown, nothing is created.
+    await create.getByLabel('Adresse électronique').fill('qualite@rempart.demo');
+    await create.getByLabel('Nom affiché').fill('Doublon');
+    await create.getByRole('button', { name: 'Créer le compte' }).click();
+    await create.locator('.fr-alert--error').waitFor();
+
+    const grant = page.getByRole('form', { name: 'Attribuer un rôle' });
+    await grant.getByLabel('Compte').selectOption({ label: 'Quentin Qualité (qualite@rempart.demo)' });
+    await grant.getByLabel('Rôle').selectOption('auditor');
+    await grant.getByRole('button', { name: 'Attribuer' }).click();
+    await grant.getByText('Rôle attribué : Auditeur (lecture seule)').waitFor();
+    const row = users.getByRole('row').filter({ hasText: 'qualite@rempart.demo' });
+    await row.getByText('Auditeur (lecture seule)').waitFor();
+
+    await row.getByRole('listitem').filter({ hasText: 'Auditeur' }).getByRole('button', { name: 'Retirer' }).click();
+    await page.getByText('Rôle retiré : Auditeur (lecture seule) (Quentin Qualité)').waitFor();
+    await expect(row.getByText('Auditeur (lecture seule)').count()).resolves.toBe(0);
+
+    const roles = await platform.handle.db
+      .selectFrom('role_grant as g')
+      .innerJoin('app_user as u', 'u.id', 'g.user_id')
+      .select('g.role')
+      .where('u.email', '=', 'qualite@rempart.demo')
+      .execute();
+    expect(roles.map((r) => r.role)).toEqual(['contributor']);
+
+    await page.getByRole('link', { name: "Journal d'audit", exact: true }).first().click();
+    await page.waitForURL(`**/organisations/${establishmentId}/journal`);
+    const events = page.getByTestId('audit-events');
+    for (const action of ['user.created', 'grant.created', 'grant.revoked']) {
+      await events.getByText(action, { exact: true }).waitFor();
+    }
+    await expect(events.getByText('Denis Directeur').count()).resolves.toBe(0);
+    await expect(events.textContent()).resolves.toContain('directeur@rempart.demo');
+    await context.close();
+  });
+
+  it('pages through the audit journal, newest first', async () => {
+    // 60 real writes through the API: renames of the establishment.
+    const call = await apiSession(platform.baseUrl, 'admin@rempart.demo', DEMO_PASSWORD);
+    for (let i = 1; i <= 60; i++) {
+      const answer = await call('PATCH', `/organisations/${establishmentId}`, { name: `Centre hospitalier n° ${i}` });
+      expect(answer.status).toBe(200);
+    }
+    const { context, page } = await openSession(browser, platform.baseUrl);
+    await signIn(page, 'auditeur@rempart.demo', 'Aurore Auditrice');
+    await page.goto(`/organisations/${establishmentId}/journal`);
+    const events = page.getByTestId('audit-events');
+    await events.getByText('Page 1 — 50 écriture(s)').waitFor();
+    await events.getByText('"name":"Centre hospitalier n° 60"').first().waitFor();
+    await expect(page.getByRole('button', { name: 'Plus récentes' }).isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Plus anciennes' }).click();
+    await events.getByText(/^Page 2 — \d+ écriture\(s\)$/).waitFor();
+    await events.getByText('"name":"Centre hospitalier n° 1"}').first().waitFor();
+    await expect(events.getByText('"name":"Centre hospitalier n° 60"').count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Plus récentes' }).click();
+    await events.getByText('Page 1 — 50 écriture(s)').waitFor();
+    await context.close();
+  });
+
+  it('creates an API token shown once, lists it, and revokes it in Mon compte', async () => {
+    const { context, page } = await openSession(browser, platform.baseUrl);
+    await signIn(page, 'rssi.ght@rempart.demo', 'Gaëlle RSSI-GHT');
+    await page.goto('/mon-compte');
+    const form = page.getByRole('form', { name: 'Créer un jeton' });
+    await form.getByLabel('Nom du jeton').fill('Collecte AD');
+    await form.getByLabel('Durée de validité (jours)').fill('30');
+    await form.getByRole('button', { name: 'Créer le jeton' }).click();
+    const token = (await page.getByTestId('new-token').textContent())?.trim() ?? '';
+    expect(token.length).toBeGreaterThan(20);
+
+    // The token works against the API as a bearer.
+    const me = await fetch(`${platform.baseUrl}/api/organisations`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+
+    const tokens = page.getByTestId('tokens');
+    const row = tokens.getByRole('row').filter({ hasText: 'Collecte AD' });
+    await row.getByText('Actif').waitFor();
+    await row.getByRole('button', { name: 'Révoquer' }).click();
+    await row.getByText('Révoqué').waitFor();
+    const after = await fetch(`${platform.baseUrl}/api/organisations`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(after.status).toBe(401);
+    await context.close();
+  });
+
+  it('resets a forgotten password through the one-time link', async () => {
+    const { context, page } = await openSession(browser, platform.baseUrl);
+    await page.goto('/connexion');
+    await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+    await page.getByLabel('Adresse électronique du compte').fill('analyste@rempart.demo');
+    await page.getByRole('button', { name: 'Recevoir un lien de réinitialisation' }).click();
+    await page.getByText('Demande enregistrée').waitFor();
+
+    const mail = await platform.handle.db
+      .selectFrom('outbox')
+      .select('body')
+      .where('recipient', '=', 'analyste@rempart.demo')
+      .where('kind', '=', 'password_reset')
+      .executeTakeFirstOrThrow();
+    const link = new URL(/https?:\/\/\S+/.exec(mail.body)![0]);
+    expect(link.pathname).toBe('/reinitialisation');
+    await page.goto(`${link.pathname}${link.search}`);
+    await page.locator('input[name="password"]').fill('court');
+    await page.locator('input[name="password-again"]').fill('court');
+    await page.getByRole('button', { name: 'Enregistrer le nouveau mot de passe' }).click();
+    await page.locator('.fr-alert--error').getByText('12 caractères').waitFor();
+
+    const fresh = 'Un-nouveau-mot-de-passe-2026';
+    await page.locator('input[name="password"]').fill(fresh);
+    await page.locator('input[name="password-again"]').fill(fresh);
+    await page.getByRole('button', { name: 'Enregistrer le nouveau mot de passe' }).click();
+    await page.getByText('Mot de passe modifié').waitFor();
+
+    // The link is single-use.
+    await page.goto(`${link.pathname}${link.search}`);
+    await page.locator('input[name="password"]').fill(fresh);
+    await page.locator('input[name="password-again"]').fill(fresh);
+    await page.getByRole('button', { name: 'Enregistrer le nouveau mot de passe' }).click();
+    await page.locator('.fr-alert--error').getByText('Lien de réinitialisation invalide ou expiré').waitFor();
+
+    await signIn(page, 'analyste@rempart.demo', 'Nina Analyste', fresh);
+    await context.close();
+  });
+});
+
+describe('sign-in page with OpenID Connect configured', () => {
+  it('offers "Se connecter avec ProConnect", pointing at the server’s OIDC start', async () => {
+    // The issuer is never contacted: the page only shows the button the configuration asks for.
+    const platform = await startPlatform({
+      OIDC_ISSUER: 'http://127.0.0.1:9/oidc',
+      OIDC_CLIENT_ID: 'rempart',
+      OIDC_CLIENT_SECRET: 'secret-de-test',
+    });
+    const browser = await launchChromium();
+    try {
+      const { page } = await openSession(browser, platform.baseUrl);
+      await page.goto('/connexion');
+      const button = page.getByRole('link', { name: 'Se connecter avec ProConnect' });
+      await button.waitFor();
+      await expect(button.getAttribute('href')).resolves.toBe('/api/auth/oidc/login');
+      await page.goto('/connexion?erreur=compte-inconnu');
+      await page.getByText('Aucun compte Rempart actif ne correspond à cette identité').waitFor();
+    } finally {
+      await browser.close();
+      await platform.close();
+    }
+  });
+});
