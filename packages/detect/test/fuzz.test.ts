@@ -169,17 +169,25 @@ describe('Sigma rules under hostile input', () => {
     );
     const bad = [
       'title: [unclosed',
-      'just a string',
       'title: x\nlogsource: {product: windows}\n',
       'title: x\nlogsource: {product: windows, category: process_creation}\ndetection: {sel: {Image: x}}\nlevel: catastrophic\n',
       'title: x\nlogsource: {product: windows, category: process_creation}\ndetection: {sel: {Image: x}, condition: sel and}\n',
-      'a: &a [*a, *a]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\n',
+      'title: bomb\ndetection: &a [*a]\n',
     ];
     for (const text of bad) {
       const { documents, problems } = parseSigmaYaml(text, 'bad.yml');
       const engine = new SigmaEngine(documents, problems);
       expect(engine.counts.rules, text).toBe(0);
       expect(engine.problems.length, text).toBeGreaterThan(0);
+    }
+    // YAML that is not Sigma at all (or an alias bomb without rule keys) is counted as ignored.
+    for (const text of [
+      'just a string',
+      'a: &a [x, x]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\n',
+    ]) {
+      const parsed = parseSigmaYaml(text, 'other.yml');
+      expect(parsed.documents).toEqual([]);
+      expect(parsed.ignored + parsed.problems.length, text).toBe(1);
     }
   });
 

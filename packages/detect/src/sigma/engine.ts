@@ -79,6 +79,8 @@ export class SigmaEngine {
   private readonly correlations: CorrelationState[] = [];
   readonly rules: CompiledRule[] = [];
   readonly problems: RuleProblem[] = [];
+  /** YAML documents that were not Sigma documents (no logsource/detection/correlation), skipped. */
+  ignoredDocuments = 0;
 
   constructor(documents: SigmaDocument[], problems: RuleProblem[] = []) {
     this.problems.push(...problems);
@@ -139,6 +141,7 @@ export class SigmaEngine {
   static async fromDirectory(dir: string): Promise<SigmaEngine> {
     const documents: SigmaDocument[] = [];
     const problems: RuleProblem[] = [];
+    let ignored = 0;
     const walk = async (path: string): Promise<void> => {
       const info = await stat(path);
       if (info.isDirectory()) {
@@ -152,14 +155,22 @@ export class SigmaEngine {
       const parsed = parseSigmaYaml(text, path);
       documents.push(...parsed.documents);
       problems.push(...parsed.problems);
+      ignored += parsed.ignored;
     };
     await walk(dir);
-    return new SigmaEngine(documents, problems);
+    const engine = new SigmaEngine(documents, problems);
+    engine.ignoredDocuments = ignored;
+    return engine;
   }
 
   /** Number of rules that compiled, and of correlation rules accepted. */
-  get counts(): { rules: number; correlations: number; problems: number } {
-    return { rules: this.rules.length, correlations: this.correlations.length, problems: this.problems.length };
+  get counts(): { rules: number; correlations: number; problems: number; ignored: number } {
+    return {
+      rules: this.rules.length,
+      correlations: this.correlations.length,
+      problems: this.problems.length,
+      ignored: this.ignoredDocuments,
+    };
   }
 
   /** Evaluates one event; returns its alerts (rule matches and correlations it completes). */

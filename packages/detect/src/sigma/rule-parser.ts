@@ -106,19 +106,23 @@ const MAX_RULE_TEXT = 1024 * 1024;
 const asList = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Parses a YAML text holding one or more Sigma documents (rules, correlations); problems are returned, never thrown. */
-export function parseSigmaYaml(text: string, source: string): { documents: SigmaDocument[]; problems: RuleProblem[] } {
+export function parseSigmaYaml(
+  text: string,
+  source: string,
+): { documents: SigmaDocument[]; problems: RuleProblem[]; ignored: number } {
   const documents: SigmaDocument[] = [];
   const problems: RuleProblem[] = [];
+  let ignored = 0;
   if (text.length > MAX_RULE_TEXT) {
     problems.push({ code: 'yaml', source, message: `fichier de règle trop volumineux (${text.length} caractères)` });
-    return { documents, problems };
+    return { documents, problems, ignored };
   }
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
     docs = parseAllDocuments(text, { uniqueKeys: false });
   } catch (e) {
     problems.push({ code: 'yaml', source, message: `YAML illisible : ${(e as Error).message}` });
-    return { documents, problems };
+    return { documents, problems, ignored };
   }
   if (!Array.isArray(docs)) docs = [docs];
   for (const doc of docs) {
@@ -134,6 +138,13 @@ export function parseSigmaYaml(text: string, source: string): { documents: Sigma
       continue;
     }
     if (value === null || value === undefined) continue;
+    // YAML that is not a Sigma document at all (e.g. SigmaHQ's regression info.yml) is counted, not parsed.
+    if (typeof value !== 'object' || !['logsource', 'detection', 'correlation'].some((k) => k in (value as object))) {
+      if (typeof value === 'object' && !Array.isArray(value) && 'title' in (value as object)) {
+        problems.push({ code: 'schema', source, message: 'règle sans logsource ni detection ni correlation' });
+      } else ignored++;
+      continue;
+    }
     if (typeof value === 'object' && value !== null && 'correlation' in value) {
       const parsed = correlationSchema.safeParse(value);
       if (!parsed.success) {
@@ -193,7 +204,7 @@ export function parseSigmaYaml(text: string, source: string): { documents: Sigma
       source,
     });
   }
-  return { documents, problems };
+  return { documents, problems, ignored };
 }
 
 function schemaMessage(error: z.ZodError): string {

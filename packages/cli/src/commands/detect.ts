@@ -1,0 +1,165 @@
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  type Alert,
+  collectInputs,
+  LEVELS,
+  type ScanProgress,
+  type ScanSummary,
+  SigmaEngine,
+  scan,
+  TimelineWriter,
+} from '@rempart/detect';
+import { z } from 'zod';
+import { CliError, type Command } from '../command.js';
+import { parseOptions } from './shared.js';
+
+const LEVEL_LABELS: Record<(typeof LEVELS)[number], string> = {
+  critical: 'critique',
+  high: 'élevé',
+  medium: 'moyen',
+  low: 'faible',
+  informational: 'information',
+};
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} Mo` : `${Math.ceil(bytes / 1024)} Ko`;
+}
+
+/** Progress on stderr: a redrawn bar on a terminal, a line per file otherwise. */
+function progressReporter(): { update: (p: ScanProgress) => void; end: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  let lastFile = '';
+  return {
+    update(p) {
+      const now = Date.now();
+      if (tty) {
+        if (now - last < 100 && p.bytesDone < p.bytesTotal) return;
+        last = now;
+        const ratio = p.bytesTotal === 0 ? 1 : p.bytesDone / p.bytesTotal;
+        const width = 30;
+        const filled = Math.round(ratio * width);
+        process.stderr.write(
+          `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)} % ${formatSize(p.bytesDone)}/${formatSize(p.bytesTotal)} · ${p.events} événements · ${p.alerts} alertes`,
+        );
+      } else if (p.file !== lastFile && p.bytesDone > 0) {
+        lastFile = p.file;
+        process.stderr.write(`analyse : ${p.file}\n`);
+      }
+    },
+    end() {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+function summaryTable(summary: ScanSummary, rulesLoaded: number, minLevel: string): string {
+  const lines: string[] = [];
+  lines.push(
+    `Fichiers : ${summary.files} (illisibles : ${summary.unreadableFiles}) · événements : ${summary.events} · règles chargées : ${rulesLoaded} · avertissements : ${summary.warnings}`,
+  );
+  lines.push(`Alertes (niveau ≥ ${LEVEL_LABELS[minLevel as keyof typeof LEVEL_LABELS]}) : ${summary.alerts}`);
+  lines.push('');
+  lines.push('Niveau        Alertes');
+  for (const level of [...LEVELS].reverse())
+    lines.push(`${LEVEL_LABELS[level].padEnd(12)}  ${String(summary.byLevel[level]).padStart(7)}`);
+  if (summary.byRule.length > 0) {
+    lines.push('');
+    lines.push('Niveau        Alertes  Règle');
+    for (const r of summary.byRule)
+      lines.push(`${LEVEL_LABELS[r.level].padEnd(12)}  ${String(r.count).padStart(7)}  ${r.title}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const detect: Command = {
+  name: 'detect',
+  summary: 'run Sigma rules over Windows event logs (EVTX, JSON) and write a timeline',
+  help: `Usage: rempart detect --rules <dir> <evtx files or folders…> [options]
+
+Reads Windows event logs (.evtx, or .json/.jsonl events as exported by evtx_dump), evaluates every
+Sigma rule found under --rules (YAML, recursively; correlation rules included) and prints a summary
+of the alerts by level and by rule. Rules that cannot be used are listed with the reason.
+
+Options:
+  --rules <dir>          folder of Sigma rules (required)
+  --min-level <level>    informational | low | medium | high | critical (default: informational)
+  --csv <file>           write the timeline as CSV (Hayabusa columns)
+  --jsonl <file>         write the timeline as JSON lines
+  --quiet-rules          do not list the rules that could not be loaded
+  --push <url>           send alerts to a Rempart server (not available yet)
+  --token-file <file>    token for --push`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        rules: { type: 'string' },
+        'min-level': { type: 'string' },
+        csv: { type: 'string' },
+        jsonl: { type: 'string' },
+        'quiet-rules': { type: 'boolean' },
+        push: { type: 'string' },
+        'token-file': { type: 'string' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    const options = parseOptions(
+      z.object({
+        rules: z.string({ error: 'a folder of Sigma rules is required' }).min(1),
+        'min-level': z.enum(LEVELS).default('informational'),
+        csv: z.string().min(1).optional(),
+        jsonl: z.string().min(1).optional(),
+        'quiet-rules': z.boolean().optional(),
+        push: z.string().url().optional(),
+        'token-file': z.string().min(1).optional(),
+        inputs: z.array(z.string().min(1)).min(1, 'at least one EVTX file or folder is required'),
+      }),
+      { ...values, inputs: positionals },
+    );
+    if (options.push !== undefined)
+      throw new CliError(
+        "--push n'est pas encore disponible : la réception des alertes par le serveur Rempart n'existe pas encore",
+      );
+    const rulesInfo = await stat(options.rules).catch(() => null);
+    if (!rulesInfo?.isDirectory()) throw new CliError(`${options.rules}: dossier de règles introuvable`);
+    const { inputs, missing } = await collectInputs(options.inputs);
+    if (missing.length > 0) throw new CliError(`introuvable : ${missing.join(', ')}`);
+    if (inputs.length === 0) throw new CliError('aucun fichier .evtx, .json ou .jsonl à analyser');
+
+    const engine = await SigmaEngine.fromDirectory(options.rules);
+    const counts = engine.counts;
+    process.stderr.write(
+      `règles : ${counts.rules} chargées, ${counts.correlations} corrélations, ${counts.problems} inutilisables, ${counts.ignored} documents YAML non Sigma ignorés\n`,
+    );
+    if (!options['quiet-rules'])
+      for (const p of engine.problems)
+        process.stderr.write(`  règle ignorée [${p.code}] ${p.title ?? p.source} : ${p.message}\n`);
+    if (counts.rules === 0) throw new CliError('aucune règle Sigma utilisable', 1);
+
+    // Alerts are kept (they are few next to events) so the timeline comes out in time order.
+    const alerts: Alert[] = [];
+    const progress = progressReporter();
+    let summary: ScanSummary;
+    try {
+      summary = await scan(engine, inputs, {
+        minLevel: options['min-level'],
+        onAlert: (a) => alerts.push(a),
+        onProgress: progress.update,
+        onWarning: (file, w) => process.stderr.write(`\navertissement ${file} [${w.code}] : ${w.message}\n`),
+        onFileError: (file, message) => process.stderr.write(`\nfichier illisible ${file} : ${message}\n`),
+      });
+    } finally {
+      progress.end();
+    }
+    if (options.csv || options.jsonl) {
+      alerts.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+      const timeline = new TimelineWriter({ csv: options.csv, jsonl: options.jsonl });
+      for (const a of alerts) timeline.write(a);
+      await timeline.close();
+    }
+    process.stdout.write(summaryTable(summary, counts.rules, options['min-level']));
+    return 0;
+  },
+};
