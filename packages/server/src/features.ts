@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { assessmentRoutes } from './assessments/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { organisationRoutes } from './organisations/routes.js';
@@ -6,4 +7,11 @@ import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
 
 /** Every feature plugin of the API, each registered under `/api`. Add one line per feature folder. */
-export const features: FastifyPluginAsync[] = [authRoutes, organisationRoutes, userRoutes, tokenRoutes, auditRoutes];
+export const features: FastifyPluginAsync[] = [
+  authRoutes,
+  organisationRoutes,
+  userRoutes,
+  tokenRoutes,
+  auditRoutes,
+  assessmentRoutes,
+];

@@ -16,6 +16,10 @@ export interface Database {
   outbox: OutboxTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
+  referential_version: ReferentialVersionTable;
+  assessment: AssessmentTable;
+  assessment_snapshot: AssessmentSnapshotTable;
+  roadmap_edit: RoadmapEditTable;
 }
 
 export interface OrganisationTable {
@@ -144,3 +148,63 @@ export type Organisation = Selectable<OrganisationTable>;
 export type NewOrganisation = Insertable<OrganisationTable>;
 export type User = Selectable<UserTable>;
 export type RoleGrant = Selectable<RoleGrantTable>;
+
+/** A referential version (Rempart YAML in `source`), bundled or imported. */
+export interface ReferentialVersionTable {
+  id: Generated<number>;
+  referential_key: string;
+  version: number;
+  urn: string;
+  name: string;
+  locale: string;
+  origin: string;
+  source: string;
+  created_at: string;
+  created_by: number | null;
+}
+
+/** A self-assessment of one organisation against one referential version; `answers` is JSON. */
+export interface AssessmentTable {
+  id: Generated<number>;
+  organisation_id: number;
+  referential_version_id: number;
+  category: string;
+  status: string;
+  /** Bumped by every write: the optimistic-concurrency token clients send back. */
+  revision: number;
+  answers: string;
+  created_at: string;
+  created_by: number | null;
+  updated_at: string;
+  submitted_at: string | null;
+  submitted_by: number | null;
+  signed_at: string | null;
+  signed_by: number | null;
+}
+
+/** Scores frozen at a submission, for trends and dashboards; `detail` is JSON (axes, objectives). */
+export interface AssessmentSnapshotTable {
+  id: Generated<number>;
+  assessment_id: number;
+  organisation_id: number;
+  referential_key: string;
+  referential_version: number;
+  at: string;
+  /** Overall score × 10,000, or null when nothing applies. */
+  score_permyriad: number | null;
+  objectives_reached: number;
+  objectives_applicable: number;
+  detail: string;
+}
+
+/** What a user changed on a roadmap measure (owner, due date, status). */
+export interface RoadmapEditTable {
+  id: Generated<number>;
+  assessment_id: number;
+  measure_id: string;
+  owner: string | null;
+  due_date: string | null;
+  status: string;
+  updated_at: string;
+  updated_by: number | null;
+}

@@ -1,0 +1,172 @@
+import {
+  type Answers,
+  type AssessmentScore,
+  answerSchema,
+  CareError,
+  checkAnswers,
+  ESTABLISHMENT_CATEGORIES,
+  type EstablishmentCategory,
+  type Referential,
+  ROADMAP_STATUSES,
+  type RoadmapEdit,
+  scoreAssessment,
+} from '@rempart/core';
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/schema.js';
+import { AppError, badRequest, notFound } from '../http/errors.js';
+import { referentialOfRow } from './referentials.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const ASSESSMENT_STATUSES = ['draft', 'submitted', 'signed'] as const;
+export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
+
+/** One stored answer: the answer itself (null when cleared), the respondent's comment, who and when. */
+export const storedAnswerSchema = z.object({
+  answer: answerSchema.nullable(),
+  comment: z.string().nullable(),
+  updatedAt: z.string(),
+  updatedBy: z.number().nullable(),
+});
+export type StoredAnswer = z.infer<typeof storedAnswerSchema>;
+const storedAnswersSchema = z.record(z.string(), storedAnswerSchema);
+
+export interface LoadedAssessment {
+  id: number;
+  organisationId: number;
+  referentialVersionId: number;
+  referential: Referential;
+  category: EstablishmentCategory;
+  status: AssessmentStatus;
+  revision: number;
+  answers: Record<string, StoredAnswer>;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  signedAt: string | null;
+}
+
+export async function loadAssessment(db: Db, id: number): Promise<LoadedAssessment> {
+  const row = await db.selectFrom('assessment').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('évaluation');
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    referentialVersionId: row.referential_version_id,
+    referential: await referentialOfRow(db, row.referential_version_id),
+    category: row.category as EstablishmentCategory,
+    status: row.status as AssessmentStatus,
+    revision: row.revision,
+    answers: storedAnswersSchema.parse(JSON.parse(row.answers)),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    signedAt: row.signed_at,
+  };
+}
+
+/** The organisation an assessment belongs to, for the access rule of `/assessments/:id` routes. */
+export async function organisationOfAssessment(db: Db, id: number): Promise<number> {
+  const row = await db.selectFrom('assessment').select('organisation_id').where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('évaluation');
+  return row.organisation_id;
+}
+
+/** Only the answers, as the scoring reads them. */
+export function answersOf(assessment: LoadedAssessment): Answers {
+  const out: Record<string, Answers[string]> = {};
+  for (const [id, stored] of Object.entries(assessment.answers)) if (stored.answer) out[id] = stored.answer;
+  return out;
+}
+
+/** Domain errors of the core mapped to 400 with their stable code. */
+export function fromCare<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof CareError) throw badRequest(error.code, error.message);
+    throw error;
+  }
+}
+
+export function scoreOf(assessment: LoadedAssessment): AssessmentScore {
+  return fromCare(() => scoreAssessment(assessment.referential, answersOf(assessment), assessment.category));
+}
+
+export function checkAnswersAgainst(referential: Referential, answers: Answers): void {
+  fromCare(() => {
+    checkAnswers(referential, answers);
+    scoreAssessment(referential, answers, 'public');
+  });
+}
+
+/** The establishment category of a node: its own, else the nearest ancestor's. */
+export async function categoryOfNode(db: Db, organisationId: number): Promise<EstablishmentCategory | null> {
+  const node = await db
+    .selectFrom('organisation')
+    .select(['path', 'category'])
+    .where('id', '=', organisationId)
+    .executeTakeFirstOrThrow();
+  if (node.category) return node.category as EstablishmentCategory;
+  const ancestorIds = node.path.split('/').filter(Boolean).map(Number).reverse();
+  const rows = await db
+    .selectFrom('organisation')
+    .select(['id', 'category'])
+    .where('id', 'in', ancestorIds)
+    .where('category', 'is not', null)
+    .execute();
+  for (const id of ancestorIds) {
+    const found = rows.find((r) => r.id === id)?.category;
+    if (found && (ESTABLISHMENT_CATEGORIES as readonly string[]).includes(found)) return found as EstablishmentCategory;
+  }
+  return null;
+}
+
+export async function roadmapEdits(db: Db, assessmentId: number): Promise<RoadmapEdit[]> {
+  const rows = await db.selectFrom('roadmap_edit').selectAll().where('assessment_id', '=', assessmentId).execute();
+  return rows.map((r) => ({
+    measureId: r.measure_id,
+    owner: r.owner,
+    dueDate: r.due_date,
+    status: (ROADMAP_STATUSES as readonly string[]).includes(r.status) ? (r.status as RoadmapEdit['status']) : 'todo',
+  }));
+}
+
+/** Refuses a write that was prepared on an older revision: the caller must reload and merge. */
+export function revisionConflict(current: number, sent: number): AppError {
+  return new AppError(
+    'revision_conflict',
+    `l'évaluation a été modifiée entre-temps (révision ${current}, votre version ${sent}) : rechargez-la, vos saisies non enregistrées sont à reporter`,
+    409,
+  );
+}
+
+/** The snapshot row written at a submission, from the scores of the moment. */
+export function snapshotValues(assessment: LoadedAssessment, score: AssessmentScore, at: string) {
+  return {
+    assessment_id: assessment.id,
+    organisation_id: assessment.organisationId,
+    referential_key: score.referential.id,
+    referential_version: score.referential.version,
+    at,
+    score_permyriad: score.overall.score === null ? null : Math.round(score.overall.score * 10_000),
+    objectives_reached: score.overall.objectivesReached,
+    objectives_applicable: score.overall.objectivesApplicable,
+    detail: JSON.stringify({
+      axes: score.axes.map((a) => ({ id: a.id, score: a.score })),
+      objectives: score.objectives.map((o) => ({ id: o.id, status: o.status, score: o.score })),
+    }),
+  };
+}
+
+export const snapshotDetailSchema = z.object({
+  axes: z.array(z.object({ id: z.string(), score: z.number().nullable() })),
+  objectives: z.array(
+    z.object({
+      id: z.string(),
+      status: z.enum(['reached', 'not_reached', 'not_applicable']),
+      score: z.number().nullable(),
+    }),
+  ),
+});

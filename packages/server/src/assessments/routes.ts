@@ -1,0 +1,888 @@
+import {
+  answerSchema,
+  directorSummary,
+  ESTABLISHMENT_CATEGORIES,
+  exportCisoLibrary,
+  generateRoadmap,
+  indexReferential,
+  type Referential,
+  ROADMAP_STATUSES,
+  roadmapToCsv,
+} from '@rempart/core';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { access, idFrom } from '../access/plugin.js';
+import { appendAudit } from '../audit/trail.js';
+import { actorOf } from '../http/context.js';
+import { AppError, badRequest, conflict, notFound } from '../http/errors.js';
+import { label } from '../http/schemas.js';
+import { nowIso } from '../http/time.js';
+import { subtreeRange } from '../organisations/queries.js';
+import {
+  ASSESSMENT_STATUSES,
+  answersOf,
+  categoryOfNode,
+  checkAnswersAgainst,
+  fromCare,
+  type LoadedAssessment,
+  loadAssessment,
+  organisationOfAssessment,
+  revisionConflict,
+  roadmapEdits,
+  type StoredAnswer,
+  scoreOf,
+  snapshotDetailSchema,
+  snapshotValues,
+} from './queries.js';
+import {
+  bundledReferentials,
+  findReferential,
+  listReferentials,
+  readUploadedReferential,
+  referentialOfRow,
+  referentialRow,
+  storeReferential,
+} from './referentials.js';
+
+const IdParams = z.object({ id: z.coerce.number().int().positive() });
+const ReferentialParams = z.object({
+  key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+  version: z.coerce.number().int().min(1).max(1_000_000),
+});
+const Revision = z.number().int().min(0);
+const today = () => nowIso().slice(0, 10);
+const MAX_COMMENT = 5000;
+
+const AssessmentOut = z.object({
+  id: z.number(),
+  organisationId: z.number(),
+  referential: z.object({ id: z.string(), version: z.number(), name: z.string() }),
+  category: z.enum(ESTABLISHMENT_CATEGORIES),
+  status: z.enum(ASSESSMENT_STATUSES),
+  revision: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  submittedAt: z.string().nullable(),
+  signedAt: z.string().nullable(),
+});
+
+function toAssessmentOut(a: LoadedAssessment) {
+  return {
+    id: a.id,
+    organisationId: a.organisationId,
+    referential: { id: a.referential.id, version: a.referential.version, name: a.referential.name },
+    category: a.category,
+    status: a.status,
+    revision: a.revision,
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+    submittedAt: a.submittedAt,
+    signedAt: a.signedAt,
+  };
+}
+
+const ScoreOut = z.object({
+  referential: z.object({ id: z.string(), version: z.number() }),
+  category: z.enum(ESTABLISHMENT_CATEGORIES),
+  overall: z.object({
+    score: z.number().nullable(),
+    objectivesReached: z.number(),
+    objectivesApplicable: z.number(),
+    requirementsCounted: z.number(),
+    completion: z.number(),
+    dontKnow: z.array(z.string()),
+    unanswered: z.array(z.string()),
+  }),
+  axes: z.array(
+    z.object({
+      id: z.string(),
+      score: z.number().nullable(),
+      objectivesReached: z.number(),
+      objectivesApplicable: z.number(),
+    }),
+  ),
+  objectives: z.array(
+    z.object({
+      id: z.string(),
+      axisId: z.string(),
+      status: z.enum(['reached', 'not_reached', 'not_applicable']),
+      reached: z.boolean(),
+      score: z.number().nullable(),
+      threshold: z.number(),
+      blockers: z.object({
+        belowThreshold: z.boolean(),
+        mandatoryUnmet: z.array(z.string()),
+        dependencies: z.array(z.string()),
+      }),
+      dontKnow: z.array(z.string()),
+      unanswered: z.array(z.string()),
+    }),
+  ),
+  requirements: z.array(
+    z.object({
+      id: z.string(),
+      objectiveId: z.string(),
+      status: z.enum(['met', 'unmet', 'dont_know', 'unanswered', 'not_applicable', 'out_of_scope']),
+      mandatory: z.boolean(),
+      score: z.number().nullable(),
+      weight: z.number(),
+    }),
+  ),
+});
+
+const RoadmapItemOut = z.object({
+  rank: z.number(),
+  measureId: z.string(),
+  title: z.string(),
+  why: z.string(),
+  how: z.string(),
+  effort: z.enum(['low', 'medium', 'high']),
+  priority: z.enum(['P1', 'P2', 'P3', 'P4']),
+  cost: z.object({ build: z.number(), run: z.number() }),
+  requirements: z.array(z.string()),
+  objectives: z.array(z.string()),
+  mandatory: z.boolean(),
+  unblocks: z.array(z.string()),
+  gain: z.number(),
+  owner: z.string().nullable(),
+  dueDate: z.string().nullable(),
+  status: z.enum(ROADMAP_STATUSES),
+});
+
+/** Access resolver of `/assessments/:id…` routes: the organisation owning the assessment. */
+function assessmentOrg(request: FastifyRequest): Promise<number> {
+  const id = idFrom('params', 'id')(request) as number;
+  return organisationOfAssessment(request.server.db, id);
+}
+
+/** The referential shown for a key: the newest shipped or imported version, without storing anything. */
+async function newestReferential(request: FastifyRequest, key: string): Promise<Referential | null> {
+  const stored = await request.server.db
+    .selectFrom('referential_version')
+    .select(['id', 'version'])
+    .where('referential_key', '=', key)
+    .orderBy('version', 'desc')
+    .executeTakeFirst();
+  const shipped = (await bundledReferentials()).filter((r) => r.id === key).sort((a, b) => b.version - a.version)[0];
+  if (stored && (!shipped || stored.version >= shipped.version)) return referentialOfRow(request.server.db, stored.id);
+  return shipped ?? null;
+}
+
+/**
+ * CaRE self-assessments: referentials (list, read, import, CISO Assistant export), assessments with
+ * optimistic concurrency, submission and director sign-off with score snapshots, roadmap, dashboards.
+ */
+export const assessmentRoutes: FastifyPluginAsync = async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const { db } = app;
+  for (const type of ['application/yaml', 'text/yaml', 'application/x-yaml']) {
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 4 * 1024 * 1024 }, (_req, body, done) =>
+      done(null, body),
+    );
+  }
+
+  // ---- referentials -------------------------------------------------------------------------------
+  const ReferentialSummaryOut = z.object({
+    id: z.string(),
+    version: z.number(),
+    name: z.string(),
+    urn: z.string(),
+    locale: z.string(),
+    origin: z.enum(['bundled', 'imported']),
+  });
+
+  app.get(
+    '/referentials',
+    {
+      config: { access: access.signedIn() },
+      schema: { tags: ['referentials'], response: { 200: z.object({ items: z.array(ReferentialSummaryOut) }) } },
+    },
+    async () => ({ items: await listReferentials(db) }),
+  );
+
+  app.get(
+    '/referentials/:key/versions/:version',
+    {
+      config: { access: access.signedIn() },
+      // The referential is our own validated data; its full shape is documented in @rempart/core.
+      schema: {
+        tags: ['referentials'],
+        params: ReferentialParams,
+        response: { 200: z.looseObject({ id: z.string() }) },
+      },
+    },
+    async (request) => ({ ...(await findReferential(db, request.params.key, request.params.version)) }),
+  );
+
+  app.get(
+    '/referentials/:key/versions/:version/ciso-assistant',
+    {
+      config: { access: access.signedIn() },
+      serializerCompiler: () => (data) => data as string,
+      schema: { tags: ['referentials'], params: ReferentialParams, response: { 200: z.string() } },
+    },
+    async (request, reply) => {
+      const referential = await findReferential(db, request.params.key, request.params.version);
+      reply.header('content-type', 'application/yaml; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="${referential.id}-v${referential.version}-ciso.yaml"`);
+      return exportCisoLibrary(referential);
+    },
+  );
+
+  app.post(
+    '/referentials',
+    {
+      // Publishing a referential is a national act: `campaign.manage` on the nation node.
+      config: {
+        access: access.on('campaign.manage', async (request) => {
+          const nation = await request.server.db
+            .selectFrom('organisation')
+            .select('id')
+            .where('kind', '=', 'nation')
+            .orderBy('id')
+            .executeTakeFirst();
+          if (!nation) throw notFound('organisation nationale');
+          return nation.id;
+        }),
+      },
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        tags: ['referentials'],
+        consumes: ['application/yaml'],
+        response: { 201: ReferentialSummaryOut },
+      },
+    },
+    async (request, reply) => {
+      if (typeof request.body !== 'string') {
+        throw badRequest('invalid_body', 'référentiel YAML attendu (Content-Type: application/yaml)');
+      }
+      const referential = readUploadedReferential(request.body, today());
+      const id = await db.transaction().execute(async (trx) => {
+        const rowId = await storeReferential(trx, referential, request.principal!.userId);
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: 'referential.imported',
+          objectType: 'referential_version',
+          objectId: rowId,
+          organisationId: request.organisation!.id,
+          summary: { after: { id: referential.id, version: referential.version, urn: referential.urn } },
+        });
+        return rowId;
+      });
+      request.log.info({ referentialVersionId: id }, 'referential imported');
+      return reply.status(201).send({
+        id: referential.id,
+        version: referential.version,
+        name: referential.name,
+        urn: referential.urn,
+        locale: referential.locale,
+        origin: 'imported',
+      });
+    },
+  );
+
+  // ---- assessments --------------------------------------------------------------------------------
+  app.post(
+    '/organisations/:id/assessments',
+    {
+      config: { access: access.on('assessment.write', idFrom('params', 'id')) },
+      schema: {
+        tags: ['assessments'],
+        params: IdParams,
+        body: z.strictObject({
+          referentialId: ReferentialParams.shape.key,
+          version: z.number().int().min(1).max(1_000_000).optional(),
+          category: z.enum(ESTABLISHMENT_CATEGORIES).optional(),
+        }),
+        response: { 201: AssessmentOut },
+      },
+    },
+    async (request, reply) => {
+      const node = request.organisation!;
+      if (!['group', 'legal_entity', 'site'].includes(node.kind)) {
+        throw badRequest(
+          'invalid_target',
+          'une auto-évaluation concerne un établissement, une entité juridique ou un groupement',
+        );
+      }
+      const category = request.body.category ?? (await categoryOfNode(db, node.id));
+      if (!category) {
+        throw badRequest('category_required', 'catégorie d’établissement inconnue : précisez-la (category)');
+      }
+      const id = await db.transaction().execute(async (trx) => {
+        const { id: versionId, referential } = await referentialRow(
+          trx,
+          request.body.referentialId,
+          request.body.version,
+        );
+        const at = nowIso();
+        const row = await trx
+          .insertInto('assessment')
+          .values({
+            organisation_id: node.id,
+            referential_version_id: versionId,
+            category,
+            status: 'draft',
+            revision: 0,
+            answers: '{}',
+            created_at: at,
+            created_by: request.principal!.userId,
+            updated_at: at,
+            submitted_at: null,
+            submitted_by: null,
+            signed_at: null,
+            signed_by: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: 'assessment.created',
+          objectType: 'assessment',
+          objectId: row.id,
+          organisationId: node.id,
+          summary: { after: { referential: referential.id, version: referential.version, category } },
+        });
+        return row.id;
+      });
+      return reply.status(201).send(toAssessmentOut(await loadAssessment(db, id)));
+    },
+  );
+
+  app.get(
+    '/organisations/:id/assessments',
+    {
+      config: { access: access.on('assessment.read', idFrom('params', 'id')) },
+      schema: {
+        tags: ['assessments'],
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(AssessmentOut) }) },
+      },
+    },
+    async (request) => {
+      const rows = await db
+        .selectFrom('assessment')
+        .select('id')
+        .where('organisation_id', '=', request.params.id)
+        .orderBy('id', 'desc')
+        .limit(200)
+        .execute();
+      const items = [];
+      for (const r of rows) items.push(toAssessmentOut(await loadAssessment(db, r.id)));
+      return { items };
+    },
+  );
+
+  const StoredAnswerOut = z.object({
+    answer: answerSchema.nullable(),
+    comment: z.string().nullable(),
+    updatedAt: z.string(),
+    updatedBy: z.number().nullable(),
+  });
+
+  app.get(
+    '/assessments/:id',
+    {
+      // Answers and comments are the establishment's detailed data: `evidence.read`, not `assessment.read`.
+      config: { access: access.on('evidence.read', assessmentOrg) },
+      schema: {
+        tags: ['assessments'],
+        params: IdParams,
+        response: { 200: AssessmentOut.extend({ answers: z.record(z.string(), StoredAnswerOut) }) },
+      },
+    },
+    async (request) => {
+      const assessment = await loadAssessment(db, request.params.id);
+      return { ...toAssessmentOut(assessment), answers: assessment.answers };
+    },
+  );
+
+  app.patch(
+    '/assessments/:id/answers',
+    {
+      config: { access: access.on('assessment.write', assessmentOrg) },
+      schema: {
+        tags: ['assessments'],
+        params: IdParams,
+        body: z.strictObject({
+          revision: Revision,
+          answers: z
+            .record(
+              z.string().min(1).max(64),
+              z.strictObject({
+                answer: answerSchema.nullable().optional(),
+                comment: z.string().max(MAX_COMMENT).nullable().optional(),
+              }),
+            )
+            .refine((a) => Object.keys(a).length <= 1000, 'au plus 1 000 réponses par envoi'),
+        }),
+        response: { 200: AssessmentOut.extend({ answers: z.record(z.string(), StoredAnswerOut) }) },
+      },
+    },
+    async (request) => {
+      const { revision, answers: changes } = request.body;
+      return db.transaction().execute(async (trx) => {
+        const current = await loadAssessment(trx, request.params.id);
+        if (current.status !== 'draft') {
+          throw conflict(
+            `évaluation ${current.status === 'signed' ? 'signée' : 'soumise'} : elle n'est plus modifiable`,
+          );
+        }
+        if (current.revision !== revision) throw revisionConflict(current.revision, revision);
+        const newAnswers = Object.fromEntries(
+          Object.entries(changes).flatMap(([id, c]) => (c.answer ? [[id, c.answer]] : [])),
+        );
+        const known = indexReferential(current.referential).requirements;
+        const unknown = Object.keys(changes).find((id) => !known.has(id));
+        if (unknown) throw badRequest('unknown_requirement', `exigence « ${unknown} » absente du référentiel`);
+        checkAnswersAgainst(current.referential, newAnswers);
+        const at = nowIso();
+        const merged: Record<string, StoredAnswer> = { ...current.answers };
+        for (const [id, change] of Object.entries(changes)) {
+          const before = merged[id];
+          const next: StoredAnswer = {
+            answer: change.answer === undefined ? (before?.answer ?? null) : change.answer,
+            comment: change.comment === undefined ? (before?.comment ?? null) : change.comment,
+            updatedAt: at,
+            updatedBy: request.principal!.userId,
+          };
+          if (next.answer === null && next.comment === null) delete merged[id];
+          else merged[id] = next;
+        }
+        // The revision in the WHERE clause makes the check and the write one atomic step.
+        const updated = await trx
+          .updateTable('assessment')
+          .set({ answers: JSON.stringify(merged), revision: revision + 1, updated_at: at })
+          .where('id', '=', current.id)
+          .where('revision', '=', revision)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) throw revisionConflict(revision + 1, revision);
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: 'assessment.answered',
+          objectType: 'assessment',
+          objectId: current.id,
+          organisationId: current.organisationId,
+          summary: {
+            revision: revision + 1,
+            requirements: Object.keys(changes),
+            after: Object.fromEntries(Object.entries(changes).map(([id, c]) => [id, c.answer ?? null])),
+          },
+        });
+        const after = await loadAssessment(trx, current.id);
+        return { ...toAssessmentOut(after), answers: after.answers };
+      });
+    },
+  );
+
+  const transition = (
+    name: 'submit' | 'sign',
+    permission: 'assessment.write' | 'assessment.sign',
+    from: 'draft' | 'submitted',
+    to: 'submitted' | 'signed',
+  ) =>
+    app.post(
+      `/assessments/:id/${name}`,
+      {
+        config: { access: access.on(permission, assessmentOrg) },
+        schema: {
+          tags: ['assessments'],
+          params: IdParams,
+          body: z.strictObject({ revision: Revision }),
+          response: { 200: AssessmentOut },
+        },
+      },
+      async (request) => {
+        return db.transaction().execute(async (trx) => {
+          const current = await loadAssessment(trx, request.params.id);
+          if (current.revision !== request.body.revision)
+            throw revisionConflict(current.revision, request.body.revision);
+          if (current.status !== from) {
+            throw conflict(
+              name === 'submit'
+                ? 'seule une évaluation en brouillon peut être soumise'
+                : 'seule une évaluation soumise peut être signée par la direction',
+            );
+          }
+          const at = nowIso();
+          const userId = request.principal!.userId;
+          const updated = await trx
+            .updateTable('assessment')
+            .set({
+              status: to,
+              revision: current.revision + 1,
+              updated_at: at,
+              ...(to === 'submitted'
+                ? { submitted_at: at, submitted_by: userId }
+                : { signed_at: at, signed_by: userId }),
+            })
+            .where('id', '=', current.id)
+            .where('revision', '=', current.revision)
+            .executeTakeFirst();
+          if (Number(updated.numUpdatedRows) !== 1) throw revisionConflict(current.revision + 1, current.revision);
+          const score = scoreOf(current);
+          // Scores are frozen at each submission (trends); the signature confirms the submitted one.
+          if (to === 'submitted')
+            await trx
+              .insertInto('assessment_snapshot')
+              .values(snapshotValues(current, score, at))
+              .execute();
+          await appendAudit(trx, {
+            ...actorOf(request),
+            action: `assessment.${to}`,
+            objectType: 'assessment',
+            objectId: current.id,
+            organisationId: current.organisationId,
+            summary: {
+              before: { status: current.status },
+              after: { status: to, score: score.overall.score, objectivesReached: score.overall.objectivesReached },
+            },
+          });
+          return toAssessmentOut(await loadAssessment(trx, current.id));
+        });
+      },
+    );
+  transition('submit', 'assessment.write', 'draft', 'submitted');
+  transition('sign', 'assessment.sign', 'submitted', 'signed');
+
+  app.get(
+    '/assessments/:id/score',
+    {
+      config: { access: access.on('assessment.read', assessmentOrg) },
+      schema: { tags: ['assessments'], params: IdParams, response: { 200: ScoreOut } },
+    },
+    async (request) => scoreOf(await loadAssessment(db, request.params.id)),
+  );
+
+  app.get(
+    '/assessments/:id/snapshots',
+    {
+      config: { access: access.on('assessment.read', assessmentOrg) },
+      schema: {
+        tags: ['assessments'],
+        params: IdParams,
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                at: z.string(),
+                referential: z.object({ id: z.string(), version: z.number() }),
+                score: z.number().nullable(),
+                objectivesReached: z.number(),
+                objectivesApplicable: z.number(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const rows = await db
+        .selectFrom('assessment_snapshot')
+        .selectAll()
+        .where('assessment_id', '=', request.params.id)
+        .orderBy('id')
+        .execute();
+      return {
+        items: rows.map((r) => ({
+          at: r.at,
+          referential: { id: r.referential_key, version: r.referential_version },
+          score: r.score_permyriad === null ? null : r.score_permyriad / 10_000,
+          objectivesReached: r.objectives_reached,
+          objectivesApplicable: r.objectives_applicable,
+        })),
+      };
+    },
+  );
+
+  // ---- roadmap ------------------------------------------------------------------------------------
+  const roadmapOf = async (assessmentId: number) => {
+    const assessment = await loadAssessment(db, assessmentId);
+    const previous = await roadmapEdits(db, assessmentId);
+    const roadmap = fromCare(() =>
+      generateRoadmap(assessment.referential, answersOf(assessment), assessment.category, { today: today(), previous }),
+    );
+    return { assessment, roadmap };
+  };
+
+  app.get(
+    '/assessments/:id/roadmap',
+    {
+      config: { access: access.on('evidence.read', assessmentOrg) },
+      schema: {
+        tags: ['assessments'],
+        params: IdParams,
+        response: {
+          200: z.object({
+            referential: z.object({ id: z.string(), version: z.number() }),
+            generatedOn: z.string(),
+            items: z.array(RoadmapItemOut),
+            totals: z.object({ build: z.number(), run: z.number() }),
+            summary: z.looseObject({ title: z.string(), headlines: z.array(z.string()) }),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { assessment, roadmap } = await roadmapOf(request.params.id);
+      const org = await db
+        .selectFrom('organisation')
+        .select('name')
+        .where('id', '=', assessment.organisationId)
+        .executeTakeFirstOrThrow();
+      const summary = directorSummary({
+        establishment: org.name,
+        referential: assessment.referential,
+        score: scoreOf(assessment),
+        roadmap,
+        date: roadmap.generatedOn,
+      });
+      return {
+        referential: roadmap.referential,
+        generatedOn: roadmap.generatedOn,
+        items: roadmap.items,
+        totals: roadmap.totals,
+        summary: { ...summary },
+      };
+    },
+  );
+
+  app.get(
+    '/assessments/:id/roadmap.csv',
+    {
+      config: { access: access.on('evidence.read', assessmentOrg) },
+      serializerCompiler: () => (data) => data as string,
+      schema: { tags: ['assessments'], params: IdParams, response: { 200: z.string() } },
+    },
+    async (request, reply) => {
+      const { roadmap } = await roadmapOf(request.params.id);
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="feuille-de-route-${request.params.id}.csv"`);
+      return roadmapToCsv(roadmap, { bom: true });
+    },
+  );
+
+  app.patch(
+    '/assessments/:id/roadmap/:measureId',
+    {
+      config: { access: access.on('assessment.write', assessmentOrg) },
+      schema: {
+        tags: ['assessments'],
+        params: IdParams.extend({ measureId: z.string().min(1).max(64) }),
+        body: z.strictObject({
+          owner: label(200).nullable(),
+          dueDate: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, 'date AAAA-MM-JJ attendue')
+            .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'date invalide')
+            .nullable(),
+          status: z.enum(ROADMAP_STATUSES),
+        }),
+        response: {
+          200: z.object({
+            measureId: z.string(),
+            owner: z.string().nullable(),
+            dueDate: z.string().nullable(),
+            status: z.enum(ROADMAP_STATUSES),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const assessment = await loadAssessment(db, request.params.id);
+      const { measureId } = request.params;
+      if (!indexReferential(assessment.referential).measures.has(measureId)) {
+        throw new AppError('unknown_measure', `mesure « ${measureId} » absente du référentiel`, 404);
+      }
+      const { owner, dueDate, status } = request.body;
+      await db.transaction().execute(async (trx) => {
+        const before = await trx
+          .selectFrom('roadmap_edit')
+          .selectAll()
+          .where('assessment_id', '=', assessment.id)
+          .where('measure_id', '=', measureId)
+          .executeTakeFirst();
+        const values = {
+          owner,
+          due_date: dueDate,
+          status,
+          updated_at: nowIso(),
+          updated_by: request.principal!.userId,
+        };
+        await trx
+          .insertInto('roadmap_edit')
+          .values({ assessment_id: assessment.id, measure_id: measureId, ...values })
+          .onConflict((oc) => oc.columns(['assessment_id', 'measure_id']).doUpdateSet(values))
+          .execute();
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: 'roadmap.updated',
+          objectType: 'assessment',
+          objectId: assessment.id,
+          organisationId: assessment.organisationId,
+          summary: {
+            measure: measureId,
+            before: before ? { owner: before.owner, dueDate: before.due_date, status: before.status } : null,
+            after: { owner, dueDate, status },
+          },
+        });
+      });
+      return { measureId, owner, dueDate, status };
+    },
+  );
+
+  // ---- dashboards ---------------------------------------------------------------------------------
+  app.get(
+    '/organisations/:id/dashboard',
+    {
+      // Statuses and scores only: no answer, comment or evidence leaves the establishment here.
+      config: { access: access.on('assessment.read', idFrom('params', 'id')) },
+      schema: {
+        tags: ['assessments'],
+        params: IdParams,
+        querystring: z.strictObject({
+          referential: ReferentialParams.shape.key.default('care'),
+          category: z.enum(ESTABLISHMENT_CATEGORIES).optional(),
+          department: z
+            .string()
+            .regex(/^(\d{2,3}|2[AB])$/)
+            .optional(),
+          limit: z.coerce.number().int().min(1).max(50_000).default(1000),
+        }),
+        response: {
+          200: z.object({
+            referential: z.object({ id: z.string(), version: z.number().nullable() }),
+            counts: z.object({
+              organisations: z.number(),
+              assessed: z.number(),
+              submitted: z.number(),
+              signed: z.number(),
+            }),
+            objectives: z.array(
+              z.object({
+                id: z.string(),
+                title: z.string(),
+                reached: z.number(),
+                applicable: z.number(),
+                share: z.number().nullable(),
+              }),
+            ),
+            items: z.array(
+              z.object({
+                organisationId: z.number(),
+                name: z.string(),
+                kind: z.string(),
+                category: z.string().nullable(),
+                department: z.string().nullable(),
+                regionCode: z.string().nullable(),
+                status: z.enum(['none', ...ASSESSMENT_STATUSES]),
+                score: z.number().nullable(),
+                objectivesReached: z.number().nullable(),
+                objectivesApplicable: z.number().nullable(),
+                snapshotAt: z.string().nullable(),
+                objectives: z.record(z.string(), z.enum(['reached', 'not_reached', 'not_applicable'])),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { referential: key, category, department, limit } = request.query;
+      const [from, to] = subtreeRange(request.organisation!.path);
+      const inSubtree = db
+        .selectFrom('organisation as so')
+        .select('so.id')
+        .where('so.path', '>=', from)
+        .where('so.path', '<', to);
+      const latestSnapshot = db
+        .selectFrom('assessment_snapshot as s')
+        .select(['s.organisation_id', (eb) => eb.fn.max('s.id').as('snapshot_id')])
+        .where('s.referential_key', '=', key)
+        .where('s.organisation_id', 'in', inSubtree)
+        .groupBy('s.organisation_id');
+      const latestAssessment = db
+        .selectFrom('assessment as a')
+        .innerJoin('referential_version as rv', 'rv.id', 'a.referential_version_id')
+        .select(['a.organisation_id', (eb) => eb.fn.max('a.id').as('assessment_id')])
+        .where('rv.referential_key', '=', key)
+        .where('a.organisation_id', 'in', inSubtree)
+        .groupBy('a.organisation_id');
+      let query = db
+        .selectFrom('organisation as o')
+        .leftJoin(latestSnapshot.as('ls'), 'ls.organisation_id', 'o.id')
+        .leftJoin('assessment_snapshot as snap', 'snap.id', 'ls.snapshot_id')
+        .leftJoin(latestAssessment.as('la'), 'la.organisation_id', 'o.id')
+        .leftJoin('assessment as asm', 'asm.id', 'la.assessment_id')
+        .select([
+          'o.id',
+          'o.name',
+          'o.kind',
+          'o.category',
+          'o.department',
+          'o.region_code',
+          'asm.status',
+          'snap.score_permyriad',
+          'snap.objectives_reached',
+          'snap.objectives_applicable',
+          'snap.at',
+          'snap.detail',
+        ])
+        .where('o.path', '>=', from)
+        .where('o.path', '<', to)
+        .where((eb) => eb.or([eb('o.kind', 'in', ['legal_entity', 'site']), eb('asm.id', 'is not', null)]));
+      if (category) query = query.where('o.category', '=', category);
+      if (department) query = query.where('o.department', '=', department);
+      const rows = await query.orderBy('o.id').execute();
+
+      const referential = await newestReferential(request, key);
+      const titles = referential ? indexReferential(referential).objectives : new Map();
+      const shares = new Map<string, { reached: number; applicable: number }>();
+      const items = rows.map((r) => {
+        const detail = r.detail ? snapshotDetailSchema.safeParse(JSON.parse(r.detail)) : null;
+        const objectives: Record<string, 'reached' | 'not_reached' | 'not_applicable'> = {};
+        for (const o of detail?.success ? detail.data.objectives : []) {
+          objectives[o.id] = o.status;
+          const s = shares.get(o.id) ?? { reached: 0, applicable: 0 };
+          if (o.status !== 'not_applicable') s.applicable++;
+          if (o.status === 'reached') s.reached++;
+          shares.set(o.id, s);
+        }
+        return {
+          organisationId: r.id,
+          name: r.name,
+          kind: r.kind,
+          category: r.category,
+          department: r.department,
+          regionCode: r.region_code,
+          status: (r.status ?? 'none') as 'none' | (typeof ASSESSMENT_STATUSES)[number],
+          score: r.score_permyriad === null || r.score_permyriad === undefined ? null : r.score_permyriad / 10_000,
+          objectivesReached: r.objectives_reached ?? null,
+          objectivesApplicable: r.objectives_applicable ?? null,
+          snapshotAt: r.at ?? null,
+          objectives,
+        };
+      });
+      // Laggards first: never submitted, then the lowest scores.
+      items.sort((a, b) => (a.score ?? -1) - (b.score ?? -1) || a.organisationId - b.organisationId);
+      return {
+        referential: { id: key, version: referential?.version ?? null },
+        counts: {
+          organisations: items.length,
+          assessed: items.filter((i) => i.status !== 'none').length,
+          submitted: items.filter((i) => i.snapshotAt !== null).length,
+          signed: items.filter((i) => i.status === 'signed').length,
+        },
+        objectives: [...shares.entries()].map(([id, s]) => ({
+          id,
+          title: titles.get(id)?.objective.title ?? id,
+          reached: s.reached,
+          applicable: s.applicable,
+          share: s.applicable === 0 ? null : s.reached / s.applicable,
+        })),
+        items: items.slice(0, limit),
+      };
+    },
+  );
+};
