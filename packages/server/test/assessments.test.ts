@@ -228,6 +228,47 @@ describe.each(DIALECTS)('CaRE self-assessment API on %s', (dialect) => {
     expect((await rssi.patch('/api/assessments/999999/answers', { revision: 0, answers: {} })).status).toBe(404);
   });
 
+  test("prefill: audit indicators pre-fill answers with their source, without overwriting a person's answer", async () => {
+    const current = (await rssi.get(`/api/assessments/${assessmentId}`)).body;
+    const observedAt = '2026-01-10T08:00:00.000Z';
+    const readings = [
+      { key: 'ad.audit_done', value: true, source: { tool: 'ad-audit', reference: 'run-1', observedAt } },
+      { key: 'ad.anssi_level', value: 3, source: { tool: 'ad-audit', observedAt } },
+      { key: 'exposure.d1_cadence', value: 'oui', source: { tool: 'exposure', observedAt } },
+      { key: 'unknown.metric', value: 1, source: { tool: 'x', observedAt } },
+    ];
+    const r = await rssi.post(`/api/assessments/${assessmentId}/prefill`, { revision: current.revision, readings });
+    expect(r.status).toBe(200);
+    expect(r.body.prefilled.sort()).toEqual(['D1.AD.R1', 'D1.AD.R2']);
+    expect(r.body.unused).toEqual(['unknown.metric']);
+    expect(r.body.invalid).toEqual([
+      expect.objectContaining({ requirementId: 'D1.EXPO.R2', indicator: 'exposure.d1_cadence' }),
+    ]);
+    expect(r.body.answers['D1.AD.R2']).toMatchObject({
+      answer: { kind: 'level', level: 'level_3' },
+      source: { tool: 'ad-audit', indicator: 'ad.anssi_level', value: 3, observedAt },
+    });
+    // A person answers D1.AD.R2 differently: the source goes, and a new prefill does not overwrite it.
+    const own = await rssi.patch(`/api/assessments/${assessmentId}/answers`, {
+      revision: r.body.revision,
+      answers: { 'D1.AD.R2': { answer: { kind: 'level', level: 'level_2' } } },
+    });
+    expect(own.body.answers['D1.AD.R2'].source).toBeUndefined();
+    const again = await rssi.post(`/api/assessments/${assessmentId}/prefill`, {
+      revision: own.body.revision,
+      readings,
+    });
+    expect(again.body.answers['D1.AD.R2'].answer.level).toBe('level_2');
+    const bad = await rssi.post(`/api/assessments/${assessmentId}/prefill`, {
+      revision: again.body.revision,
+      readings: [{ key: 'AD level', value: 3, source: { tool: 'x', observedAt: 'hier' } }],
+    });
+    expect(bad.body.error.code).toBe('validation_failed');
+    expect(
+      (await referent.post(`/api/assessments/${assessmentId}/prefill`, { revision: 0, readings: [] })).status,
+    ).toBe(403);
+  });
+
   test('roadmap: generated from the gaps, edits kept, CSV export; hidden from the region', async () => {
     const roadmap = await rssi.get(`/api/assessments/${assessmentId}/roadmap`);
     expect(roadmap.status).toBe(200);

@@ -28,6 +28,15 @@ export const storedAnswerSchema = z.object({
   comment: z.string().nullable(),
   updatedAt: z.string(),
   updatedBy: z.number().nullable(),
+  /** Set when the answer was pre-filled from a technical indicator, until a person answers again. */
+  source: z
+    .object({
+      tool: z.string(),
+      indicator: z.string(),
+      value: z.union([z.boolean(), z.number(), z.string()]),
+      observedAt: z.string(),
+    })
+    .optional(),
 });
 export type StoredAnswer = z.infer<typeof storedAnswerSchema>;
 const storedAnswersSchema = z.record(z.string(), storedAnswerSchema);

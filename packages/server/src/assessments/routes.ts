@@ -5,6 +5,8 @@ import {
   exportCisoLibrary,
   generateRoadmap,
   indexReferential,
+  indicatorReadingSchema,
+  prefillAnswers,
   type Referential,
   ROADMAP_STATUSES,
   roadmapToCsv,
@@ -379,6 +381,14 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
     comment: z.string().nullable(),
     updatedAt: z.string(),
     updatedBy: z.number().nullable(),
+    source: z
+      .object({
+        tool: z.string(),
+        indicator: z.string(),
+        value: z.union([z.boolean(), z.number(), z.string()]),
+        observedAt: z.string(),
+      })
+      .optional(),
   });
 
   app.get(
@@ -446,6 +456,8 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
             comment: change.comment === undefined ? (before?.comment ?? null) : change.comment,
             updatedAt: at,
             updatedBy: request.principal!.userId,
+            // A pre-filled answer keeps its source until a person changes the answer itself.
+            ...(change.answer === undefined && before?.source ? { source: before.source } : {}),
           };
           if (next.answer === null && next.comment === null) delete merged[id];
           else merged[id] = next;
@@ -472,6 +484,84 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
         });
         const after = await loadAssessment(trx, current.id);
         return { ...toAssessmentOut(after), answers: after.answers };
+      });
+    },
+  );
+
+  app.post(
+    '/assessments/:id/prefill',
+    {
+      config: { access: access.on('assessment.write', assessmentOrg) },
+      schema: {
+        tags: ['assessments'],
+        params: IdParams,
+        body: z.strictObject({
+          revision: Revision,
+          readings: z.array(indicatorReadingSchema).max(500),
+          overwrite: z.boolean().default(false),
+        }),
+        response: {
+          200: AssessmentOut.extend({
+            answers: z.record(z.string(), StoredAnswerOut),
+            prefilled: z.array(z.string()),
+            unused: z.array(z.string()),
+            unmatched: z.array(z.string()),
+            invalid: z.array(z.object({ requirementId: z.string(), indicator: z.string(), reason: z.string() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { revision, readings, overwrite } = request.body;
+      return db.transaction().execute(async (trx) => {
+        const current = await loadAssessment(trx, request.params.id);
+        if (current.status !== 'draft') throw conflict("évaluation soumise : elle n'est plus modifiable");
+        if (current.revision !== revision) throw revisionConflict(current.revision, revision);
+        const prefill = prefillAnswers(current.referential, readings);
+        const at = nowIso();
+        const merged: Record<string, StoredAnswer> = { ...current.answers };
+        const applied: string[] = [];
+        for (const p of prefill.answers) {
+          const before = merged[p.requirementId];
+          if (before?.answer && !overwrite) continue;
+          merged[p.requirementId] = {
+            answer: p.answer,
+            comment: before?.comment ?? null,
+            updatedAt: at,
+            updatedBy: request.principal!.userId,
+            source: {
+              tool: p.source.tool,
+              indicator: p.source.indicator,
+              value: p.source.value,
+              observedAt: p.source.observedAt,
+            },
+          };
+          applied.push(p.requirementId);
+        }
+        const updated = await trx
+          .updateTable('assessment')
+          .set({ answers: JSON.stringify(merged), revision: revision + 1, updated_at: at })
+          .where('id', '=', current.id)
+          .where('revision', '=', revision)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) throw revisionConflict(revision + 1, revision);
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: 'assessment.prefilled',
+          objectType: 'assessment',
+          objectId: current.id,
+          organisationId: current.organisationId,
+          summary: { revision: revision + 1, requirements: applied, indicators: readings.map((r) => r.key) },
+        });
+        const after = await loadAssessment(trx, current.id);
+        return {
+          ...toAssessmentOut(after),
+          answers: after.answers,
+          prefilled: applied,
+          unused: prefill.unused,
+          unmatched: prefill.unmatched,
+          invalid: prefill.invalid,
+        };
       });
     },
   );
@@ -738,6 +828,9 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
     {
       // Statuses and scores only: no answer, comment or evidence leaves the establishment here.
       config: { access: access.on('assessment.read', idFrom('params', 'id')) },
+      // Tens of thousands of rows built by our own mapping: the schema documents the answer, plain JSON writes
+      // it (as for the organisation subtree, re-validating every row would dominate the response time).
+      serializerCompiler: () => (data) => JSON.stringify(data),
       schema: {
         tags: ['assessments'],
         params: IdParams,

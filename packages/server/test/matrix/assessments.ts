@@ -89,6 +89,14 @@ export const cases: RouteCase[] = [
   },
   {
     method: 'POST',
+    url: '/api/assessments/:id/prefill',
+    request: async (c) => ({
+      url: `/api/assessments/${await assessmentAt(c)}/prefill`,
+      body: { revision: 0, readings: [] },
+    }),
+  },
+  {
+    method: 'POST',
     url: '/api/assessments/:id/submit',
     request: async (c) => ({ url: `/api/assessments/${await assessmentAt(c)}/submit`, body: { revision: 0 } }),
   },
