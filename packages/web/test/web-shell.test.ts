@@ -1,9 +1,22 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEMO_PASSWORD, totpCode } from '@rempart/server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openSession, type RunningPlatform, startPlatform, submitPassword } from './harness.js';
 
 const SCREENSHOTS = process.env.REMPART_SCREENSHOTS ?? '/tmp';
+const ZBARIMG = '/usr/bin/zbarimg';
+
+/** Decodes the QR code in a picture with zbar (apt package zbar-tools). */
+function readQrCode(file: string): string {
+  if (!existsSync(ZBARIMG))
+    throw new Error(`${ZBARIMG} is missing: install zbar-tools (apt-get install -y zbar-tools)`);
+  const out = execFileSync(ZBARIMG, ['--raw', '-q', '-Sbinary', file], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return out.toString('utf8').replace(/\n$/, '');
+}
 
 /** Problems a page must never show: blocked by the CSP, failed asset loads, script errors. */
 function seriousProblems(problems: string[]): string[] {
@@ -15,6 +28,7 @@ function seriousProblems(problems: string[]): string[] {
 describe('web shell in chromium against the real server', () => {
   let platform: RunningPlatform;
   let browser: Browser;
+  const scratch = mkdtempSync(join(tmpdir(), 'rempart-web-shots-'));
 
   beforeAll(async () => {
     platform = await startPlatform();
@@ -24,6 +38,7 @@ describe('web shell in chromium against the real server', () => {
   afterAll(async () => {
     await browser?.close();
     await platform?.close();
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('serves the UI with the DSFR stylesheet, fonts and icons from the build, under the strict CSP', async () => {
@@ -66,7 +81,12 @@ describe('web shell in chromium against the real server', () => {
     await page.getByRole('button', { name: 'Activer la double authentification' }).click();
     const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-    await expect(page.getByTestId('totp-uri').textContent()).resolves.toContain(`secret=${secret}`);
+    const uri = (await page.getByTestId('totp-uri').textContent())?.trim() ?? '';
+    expect(uri).toContain(`secret=${secret}`);
+    // The QR code on screen, as chromium drew it, reads back as the same URI.
+    await page.getByTestId('totp-qr').screenshot({ path: join(scratch, 'totp-qr.png') });
+    expect(readQrCode(join(scratch, 'totp-qr.png'))).toBe(uri);
+    await page.screenshot({ path: `${SCREENSHOTS}/rempart-mon-compte.png`, fullPage: true });
 
     // A wrong code is refused with the API's French message, and nothing is enabled.
     const wrong = String((Number(totpCode(secret)) + 1) % 1_000_000).padStart(6, '0');

@@ -9,6 +9,7 @@ import { api } from '../api.js';
 import { useAuth } from '../auth.js';
 import { ErrorAlert, SuccessAlert } from '../components/ErrorAlert.js';
 import { Loading } from '../components/Loading.js';
+import { QrCode } from '../components/QrCode.js';
 import { useLoad } from '../components/useLoad.js';
 import { formatDate, formatDateTime, ROLE_LABELS } from '../labels.js';
 import type { ApiToken, Me } from '../types.js';
@@ -26,8 +27,12 @@ export function AccountPage() {
         <dt>Adresse électronique</dt>
         <dd>{me.email}</dd>
       </dl>
-      <TotpSection me={me} onChanged={() => void refresh()} />
-      <TokensSection me={me} />
+      <div className="fr-grid-row">
+        <div className="fr-col-12 fr-col-lg-9">
+          <TotpSection me={me} onChanged={() => void refresh()} />
+          <TokensSection me={me} />
+        </div>
+      </div>
     </>
   );
 }
@@ -115,7 +120,11 @@ function TotpSection({ me, onChanged }: { me: Me; onChanged: () => void }) {
                   {step.secret}
                 </code>
               </p>
-              ou avec cette adresse :
+              ou scannez ce code QR :
+              <div className="fr-my-2w">
+                <QrCode text={step.otpauthUri} label="Code QR de configuration de l’application d’authentification" />
+              </div>
+              ou utilisez cette adresse :
               <p className="fr-my-2w" style={{ wordBreak: 'break-all' }}>
                 <code data-testid="totp-uri">{step.otpauthUri}</code>
               </p>
