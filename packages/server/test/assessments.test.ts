@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { verifyAuditChain } from '../src/audit/trail.js';
@@ -310,6 +315,46 @@ describe.each(DIALECTS)('CaRE self-assessment API on %s', (dialect) => {
     expect(csv.raw.body.startsWith('\uFEFFRang;Priorité;Mesure')).toBe(true);
     expect(csv.raw.body).toContain('Mme Martin (DSI)');
     expect((await referent.get(`/api/assessments/${assessmentId}/roadmap`)).status).toBe(403);
+    expect((await referent.get(`/api/assessments/${assessmentId}/roadmap.pdf`)).status).toBe(403);
+  });
+
+  test('roadmap: one-page French PDF summary for the director and an XLSX workbook', async () => {
+    const pdf = await director.get(`/api/assessments/${assessmentId}/roadmap.pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.raw.headers['content-type']).toBe('application/pdf');
+    const bytes = pdf.raw.rawPayload;
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const dir = await mkdtemp(join(tmpdir(), 'rempart-pdf-'));
+    try {
+      const file = join(dir, 'synthese.pdf');
+      await writeFile(file, bytes);
+      const run = (cmd: string, args: string[]) => {
+        const r = spawnSync(cmd, args, { encoding: 'utf8' });
+        if (r.error)
+          throw new Error(`${cmd} is required for this test (apt-get install poppler-utils): ${r.error.message}`);
+        return r.stdout;
+      };
+      expect(run('pdfinfo', [file])).toMatch(/Pages:\s+1\n/);
+      const text = run('pdftotext', ['-layout', file, '-']);
+      expect(text).toContain('Feuille de route cyber — synthèse pour la direction');
+      expect(text).toContain('CH A');
+      expect(text).toContain('Gouvernance et résilience');
+      expect(text).toContain('Priorités de la feuille de route');
+      expect(text).toMatch(/1\. \[P1\] /);
+      expect(text).toMatch(/Mise en place : [\d ]+ € HT/);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+    const xlsx = await rssi.get(`/api/assessments/${assessmentId}/roadmap.xlsx`);
+    expect(xlsx.raw.headers['content-type']).toContain('spreadsheetml');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.raw.rawPayload as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Feuille de route', 'Synthèse']);
+    const sheet = workbook.getWorksheet('Feuille de route')!;
+    expect(sheet.getRow(1).getCell(3).value).toBe('Mesure');
+    expect(sheet.getRow(2).getCell(1).value).toBe(1);
+    const owners = sheet.getColumn(11).values.filter(Boolean);
+    expect(owners).toContain('Mme Martin (DSI)');
   });
 
   test('submission and sign-off: scores are frozen; only the director signs; then nothing changes', async () => {

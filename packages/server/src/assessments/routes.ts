@@ -46,6 +46,7 @@ import {
   referentialRow,
   storeReferential,
 } from './referentials.js';
+import { renderRoadmapXlsx, renderSummaryPdf } from './roadmap-export.js';
 
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const ReferentialParams = z.object({
@@ -716,18 +717,7 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
     },
     async (request) => {
       const { assessment, roadmap } = await roadmapOf(request.params.id);
-      const org = await db
-        .selectFrom('organisation')
-        .select('name')
-        .where('id', '=', assessment.organisationId)
-        .executeTakeFirstOrThrow();
-      const summary = directorSummary({
-        establishment: org.name,
-        referential: assessment.referential,
-        score: scoreOf(assessment),
-        roadmap,
-        date: roadmap.generatedOn,
-      });
+      const summary = await summaryOf(assessment, roadmap);
       return {
         referential: roadmap.referential,
         generatedOn: roadmap.generatedOn,
@@ -750,6 +740,53 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="feuille-de-route-${request.params.id}.csv"`);
       return roadmapToCsv(roadmap, { bom: true });
+    },
+  );
+
+  const summaryOf = async (assessment: LoadedAssessment, roadmap: Awaited<ReturnType<typeof roadmapOf>>['roadmap']) => {
+    const org = await db
+      .selectFrom('organisation')
+      .select('name')
+      .where('id', '=', assessment.organisationId)
+      .executeTakeFirstOrThrow();
+    return directorSummary({
+      establishment: org.name,
+      referential: assessment.referential,
+      score: scoreOf(assessment),
+      roadmap,
+      date: roadmap.generatedOn,
+    });
+  };
+
+  app.get(
+    '/assessments/:id/roadmap.pdf',
+    {
+      config: { access: access.on('evidence.read', assessmentOrg) },
+      serializerCompiler: () => (data) => data as string,
+      schema: { tags: ['assessments'], params: IdParams },
+    },
+    async (request, reply) => {
+      const { assessment, roadmap } = await roadmapOf(request.params.id);
+      const pdf = await renderSummaryPdf(await summaryOf(assessment, roadmap));
+      reply.header('content-type', 'application/pdf');
+      reply.header('content-disposition', `attachment; filename="synthese-feuille-de-route-${request.params.id}.pdf"`);
+      return reply.send(pdf);
+    },
+  );
+
+  app.get(
+    '/assessments/:id/roadmap.xlsx',
+    {
+      config: { access: access.on('evidence.read', assessmentOrg) },
+      serializerCompiler: () => (data) => data as string,
+      schema: { tags: ['assessments'], params: IdParams },
+    },
+    async (request, reply) => {
+      const { assessment, roadmap } = await roadmapOf(request.params.id);
+      const xlsx = await renderRoadmapXlsx(roadmap, await summaryOf(assessment, roadmap));
+      reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      reply.header('content-disposition', `attachment; filename="feuille-de-route-${request.params.id}.xlsx"`);
+      return reply.send(xlsx);
     },
   );
 

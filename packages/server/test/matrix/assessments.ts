@@ -129,6 +129,16 @@ export const cases: RouteCase[] = [
     request: async (c) => ({ url: `/api/assessments/${await assessmentAt(c)}/roadmap.csv` }),
   },
   {
+    method: 'GET',
+    url: '/api/assessments/:id/roadmap.pdf',
+    request: async (c) => ({ url: `/api/assessments/${await assessmentAt(c)}/roadmap.pdf` }),
+  },
+  {
+    method: 'GET',
+    url: '/api/assessments/:id/roadmap.xlsx',
+    request: async (c) => ({ url: `/api/assessments/${await assessmentAt(c)}/roadmap.xlsx` }),
+  },
+  {
     method: 'PATCH',
     url: '/api/assessments/:id/roadmap/:measureId',
     request: async (c) => ({
