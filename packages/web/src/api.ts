@@ -50,7 +50,10 @@ function errorOf(status: number, body: unknown): ApiError {
     const error = (body as { error: unknown }).error;
     if (typeof error === 'object' && error !== null) {
       const { code, message } = error as { code?: unknown; message?: unknown };
-      if (typeof code === 'string' && typeof message === 'string') return new ApiError(status, code, message);
+      if (typeof code === 'string' && typeof message === 'string' && message.length > 0) {
+        // Shown to the user: bounded, and React renders it as text.
+        return new ApiError(status, code.slice(0, 100), message.length > 500 ? `${message.slice(0, 499)}…` : message);
+      }
     }
   }
   const fallback: Record<number, string> = {
@@ -63,40 +66,62 @@ function errorOf(status: number, body: unknown): ApiError {
   return new ApiError(status, 'http_error', fallback[status] ?? `erreur du serveur (HTTP ${status})`);
 }
 
-async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let response: Response;
-  try {
-    response = await fetch(apiUrl(path, query), {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-    });
-  } catch {
-    throw new ApiError(0, 'network_error', 'le serveur est injoignable, vérifiez votre connexion');
-  }
-  const text = await response.text();
-  let parsed: unknown = null;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new ApiError(response.status, 'invalid_response', 'réponse illisible du serveur');
-    }
-  }
-  if (!response.ok) throw errorOf(response.status, parsed);
-  return parsed as T;
+export interface ApiClient {
+  get<T>(path: string, query?: Query): Promise<T>;
+  post<T>(path: string, body?: unknown): Promise<T>;
+  patch<T>(path: string, body: unknown): Promise<T>;
+  delete<T>(path: string): Promise<T>;
 }
 
-export const api = {
-  get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
-  delete: <T>(path: string) => request<T>('DELETE', path),
-};
+/**
+ * A client for the API at `origin` (empty: the page's own origin, as in the browser). The CSRF token is read at
+ * each call from `csrf` (by default the one `setCsrfToken` keeps).
+ */
+export function createApiClient(origin = '', csrf: () => string | null = () => csrfToken): ApiClient {
+  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = csrf();
+    if (method !== 'GET' && token) headers['x-csrf-token'] = token;
+    let response: Response;
+    try {
+      response = await fetch(`${origin}${apiUrl(path, query)}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+      });
+    } catch {
+      throw new ApiError(0, 'network_error', 'le serveur est injoignable, vérifiez votre connexion');
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      throw new ApiError(response.status, 'network_error', 'la réponse du serveur a été interrompue');
+    }
+    let parsed: unknown = null;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // A proxy's HTML error page, a truncated answer: the status still says what happened.
+        if (!response.ok) throw errorOf(response.status, null);
+        throw new ApiError(response.status, 'invalid_response', 'réponse illisible du serveur');
+      }
+    }
+    if (!response.ok) throw errorOf(response.status, parsed);
+    return parsed as T;
+  }
+  return {
+    get: (path, query) => request('GET', path, undefined, query),
+    post: (path, body) => request('POST', path, body ?? {}),
+    patch: (path, body) => request('PATCH', path, body),
+    delete: (path) => request('DELETE', path),
+  };
+}
+
+export const api = createApiClient();
 
 /** A French message for any thrown value, for display in an alert. */
 export function messageOf(error: unknown): string {

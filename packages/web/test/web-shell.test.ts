@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { DEMO_PASSWORD, totpCode } from '@rempart/server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openSession, type RunningPlatform, startPlatform, submitPassword } from './harness.js';
+import {
+  apiSession,
+  launchChromium,
+  openSession,
+  type RunningPlatform,
+  startPlatform,
+  submitPassword,
+} from './harness.js';
 
 const SCREENSHOTS = process.env.REMPART_SCREENSHOTS ?? '/tmp';
 const ZBARIMG = '/usr/bin/zbarimg';
@@ -260,6 +267,20 @@ describe('web shell in chromium against the real server', () => {
       .where('name', '=', 'Clinique de test')
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
+
+    // Markup in a name stays text: nothing runs, the name reads as typed.
+    const hostile = '<img src=x onerror="window.__pwned=1">Clinique <b>test</b>';
+    const call = await apiSession(platform.baseUrl, 'admin@rempart.demo', DEMO_PASSWORD);
+    expect((await call('PATCH', `/organisations/${site.id}`, { name: hostile })).status).toBe(200);
+    await page.goto(`/organisations/${site.id}`);
+    await page.getByRole('heading', { level: 1, name: hostile }).waitFor();
+    await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    await expect(page.locator('main img').count()).resolves.toBe(0);
+    // LIKE wildcards in a search are plain characters.
+    await page.goto(`/organisations/${ara.id}`);
+    await page.getByLabel('Nom ou numéro FINESS').fill('%_%');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByText('Aucun résultat.').waitFor();
     expect(seriousProblems(problems)).toEqual([]);
     await context.close();
   });
