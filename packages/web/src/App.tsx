@@ -55,7 +55,11 @@ export function App() {
         .map((r) => ({
           text: r.title,
           linkProps: { to: r.path },
-          isActive: r.path === '/' ? location.pathname === '/' : location.pathname.startsWith(r.path),
+          isActive: r.activeWhen
+            ? r.activeWhen(location.pathname)
+            : r.path === '/'
+              ? location.pathname === '/'
+              : location.pathname.startsWith(r.path),
         }))
     : undefined;
 

@@ -17,7 +17,11 @@ export interface AppRoute {
   public?: boolean;
   /** Shown in the main navigation. */
   nav?: boolean;
+  /** When its navigation entry is the current one (default: the path is this route's or below it). */
+  activeWhen?: (pathname: string) => boolean;
 }
+
+const NODE_PAGE = /^\/organisations\/\d+\/(comptes|journal)$/;
 
 /** Every page of the UI. A feature adds its pages here, one line each. */
 export const routes: AppRoute[] = [
@@ -29,12 +33,30 @@ export const routes: AppRoute[] = [
     public: true,
   },
   { path: '/', element: <HomePage />, title: 'Accueil', nav: true },
-  { path: '/organisations', element: <OrganisationRootsPage />, title: 'Organisations', nav: true },
+  {
+    path: '/organisations',
+    element: <OrganisationRootsPage />,
+    title: 'Organisations',
+    nav: true,
+    activeWhen: (p) => p.startsWith('/organisations') && !NODE_PAGE.test(p),
+  },
   { path: '/organisations/:id', element: <OrganisationPage />, title: 'Organisation' },
   { path: '/organisations/:id/comptes', element: <UsersPage />, title: 'Comptes et rôles' },
   { path: '/organisations/:id/journal', element: <AuditPage />, title: "Journal d'audit" },
-  { path: '/comptes', element: <UsersPage />, title: 'Comptes et rôles', nav: true },
-  { path: '/journal', element: <AuditPage />, title: "Journal d'audit", nav: true },
+  {
+    path: '/comptes',
+    element: <UsersPage />,
+    title: 'Comptes et rôles',
+    nav: true,
+    activeWhen: (p) => p === '/comptes' || p.endsWith('/comptes'),
+  },
+  {
+    path: '/journal',
+    element: <AuditPage />,
+    title: "Journal d'audit",
+    nav: true,
+    activeWhen: (p) => p === '/journal' || p.endsWith('/journal'),
+  },
   { path: '/mon-compte', element: <AccountPage />, title: 'Mon compte' },
   { path: '/acces-refuse', element: <AccessDeniedPage />, title: 'Accès refusé' },
 ];

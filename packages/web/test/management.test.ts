@@ -83,6 +83,9 @@ describe('management pages in chromium against the real server', () => {
 
     await page.getByRole('link', { name: "Journal d'audit", exact: true }).first().click();
     await page.waitForURL(`**/organisations/${establishmentId}/journal`);
+    await expect(page.locator('.fr-nav__link[aria-current="page"]').first().textContent()).resolves.toBe(
+      "Journal d'audit",
+    );
     const events = page.getByTestId('audit-events');
     for (const action of ['user.created', 'grant.created', 'grant.revoked']) {
       await events.getByText(action, { exact: true }).waitFor();
