@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { assessmentRoutes } from './assessments/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { continuityRoutes } from './continuity/routes.js';
 import { organisationRoutes } from './organisations/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
@@ -14,4 +15,5 @@ export const features: FastifyPluginAsync[] = [
   tokenRoutes,
   auditRoutes,
   assessmentRoutes,
+  continuityRoutes,
 ];

@@ -79,3 +79,70 @@ export const ROLE_NODE_KINDS: Record<Role, readonly OrganisationKind[]> = {
 export function rolesGrantableOn(kind: OrganisationKind): Role[] {
   return ROLES.filter((r) => ROLE_NODE_KINDS[r].includes(kind));
 }
+
+/** French wording of the audit trail's actions; unknown ones are shown by their code. */
+export const ACTION_LABELS: Record<string, string> = {
+  'organisation.created': 'Organisation créée',
+  'organisation.updated': 'Organisation modifiée',
+  'organisation.finess_import': 'Import FINESS',
+  'user.created': 'Compte créé',
+  'grant.created': 'Rôle attribué',
+  'grant.revoked': 'Rôle retiré',
+  'token.created': 'Jeton d’API créé',
+  'token.revoked': 'Jeton d’API révoqué',
+  'totp.enabled': 'Double authentification activée',
+  'totp.disabled': 'Double authentification désactivée',
+  'password.changed': 'Mot de passe changé',
+  'password.reset': 'Mot de passe réinitialisé',
+  'account.locked': 'Compte verrouillé',
+  'login.oidc': 'Connexion fédérée',
+  'demo.seeded': 'Données de démonstration créées',
+};
+
+const FIELD_LABELS: Record<string, string> = {
+  name: 'nom',
+  category: 'catégorie',
+  role: 'rôle',
+  displayName: 'nom affiché',
+  detailedFindings: 'constats détaillés',
+  expiresAt: 'expiration',
+  kind: 'nature',
+  finess: 'FINESS',
+  parentId: 'parent',
+  failures: 'échecs',
+  accounts: 'comptes',
+};
+
+function valueText(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'boolean') return value ? 'oui' : 'non';
+  if (typeof value === 'string') return `« ${value} »`;
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value);
+}
+
+/** One line per field of an audit summary: `field : before → after`, or `field : value`. */
+export function summaryLines(summary: unknown): string[] {
+  if (summary === null || typeof summary !== 'object' || Array.isArray(summary)) {
+    return summary === null || summary === undefined ? [] : [valueText(summary)];
+  }
+  const record = summary as Record<string, unknown>;
+  const before =
+    typeof record.before === 'object' && record.before !== null ? (record.before as Record<string, unknown>) : null;
+  const after =
+    typeof record.after === 'object' && record.after !== null ? (record.after as Record<string, unknown>) : null;
+  const lines: string[] = [];
+  if (before || after) {
+    const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+    for (const key of keys) {
+      const label = FIELD_LABELS[key] ?? key;
+      if (before && after) lines.push(`${label} : ${valueText(before[key])} → ${valueText(after[key])}`);
+      else lines.push(`${label} : ${valueText((before ?? after)![key])}${before ? ' (retiré)' : ''}`);
+    }
+  }
+  for (const [key, value] of Object.entries(record)) {
+    if ((key === 'before' && before) || (key === 'after' && after)) continue;
+    lines.push(`${FIELD_LABELS[key] ?? key} : ${valueText(value)}`);
+  }
+  return lines.map((l) => (l.length > 300 ? `${l.slice(0, 299)}…` : l));
+}

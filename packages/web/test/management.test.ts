@@ -10,6 +10,8 @@ import {
   submitPassword,
 } from './harness.js';
 
+const SCREENSHOTS = process.env.REMPART_SCREENSHOTS ?? '/tmp';
+
 async function signIn(page: Page, email: string, name: string, password = DEMO_PASSWORD) {
   await submitPassword(page, email, password);
   await page.getByRole('heading', { name: `Bonjour ${name}` }).waitFor();
@@ -72,6 +74,7 @@ describe('management pages in chromium against the real server', () => {
     await row.getByRole('listitem').filter({ hasText: 'Auditeur' }).getByRole('button', { name: 'Retirer' }).click();
     await page.getByText('Rôle retiré : Auditeur (lecture seule) (Quentin Qualité)').waitFor();
     await expect(row.getByText('Auditeur (lecture seule)').count()).resolves.toBe(0);
+    await page.screenshot({ path: `${SCREENSHOTS}/rempart-comptes.png`, fullPage: true });
 
     const roles = await platform.handle.db
       .selectFrom('role_grant as g')
@@ -96,6 +99,11 @@ describe('management pages in chromium against the real server', () => {
   });
 
   it('pages through the audit journal, newest first', async () => {
+    const original = await platform.handle.db
+      .selectFrom('organisation')
+      .select('name')
+      .where('id', '=', establishmentId)
+      .executeTakeFirstOrThrow();
     // 60 real writes through the API: renames of the establishment.
     const call = await apiSession(platform.baseUrl, 'admin@rempart.demo', DEMO_PASSWORD);
     for (let i = 1; i <= 60; i++) {
@@ -107,12 +115,13 @@ describe('management pages in chromium against the real server', () => {
     await page.goto(`/organisations/${establishmentId}/journal`);
     const events = page.getByTestId('audit-events');
     await events.getByText('Page 1 — 50 écriture(s)').waitFor();
-    await events.getByText('"name":"Centre hospitalier n° 60"').first().waitFor();
+    await events.getByText('nom : « Centre hospitalier n° 59 » → « Centre hospitalier n° 60 »').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/rempart-journal.png` });
     await expect(page.getByRole('button', { name: 'Plus récentes' }).isDisabled()).resolves.toBe(true);
     await page.getByRole('button', { name: 'Plus anciennes' }).click();
     await events.getByText(/^Page 2 — \d+ écriture\(s\)$/).waitFor();
-    await events.getByText('"name":"Centre hospitalier n° 1"}').first().waitFor();
-    await expect(events.getByText('"name":"Centre hospitalier n° 60"').count()).resolves.toBe(0);
+    await events.getByText(`nom : « ${original.name} » → « Centre hospitalier n° 1 »`).waitFor();
+    await expect(events.getByText('« Centre hospitalier n° 60 »').count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Plus récentes' }).click();
     await events.getByText('Page 1 — 50 écriture(s)').waitFor();
     await context.close();

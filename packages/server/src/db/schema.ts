@@ -20,6 +20,7 @@ export interface Database {
   assessment: AssessmentTable;
   assessment_snapshot: AssessmentSnapshotTable;
   roadmap_edit: RoadmapEditTable;
+  continuity_record: ContinuityRecordTable;
 }
 
 export interface OrganisationTable {
@@ -205,6 +206,17 @@ export interface RoadmapEditTable {
   owner: string | null;
   due_date: string | null;
   status: string;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+/** A continuity document of an organisation (graph, dataset, exercise…); `body` is JSON parsed by @rempart/core. */
+export interface ContinuityRecordTable {
+  id: Generated<number>;
+  organisation_id: number;
+  kind: string;
+  key: string;
+  body: string;
   updated_at: string;
   updated_by: number | null;
 }

@@ -7,7 +7,7 @@ import { Loading } from '../components/Loading.js';
 import { NodeBreadcrumb, useNodeId } from '../components/NodeScope.js';
 import { PageError } from '../components/PageError.js';
 import { useLoad } from '../components/useLoad.js';
-import { formatDateTime } from '../labels.js';
+import { ACTION_LABELS, formatDateTime, summaryLines } from '../labels.js';
 import type { AuditEvent, OrganisationDetail, Page } from '../types.js';
 import { AccessDeniedPage } from './AccessDenied.js';
 
@@ -19,16 +19,6 @@ export function AuditPage() {
   if ('redirect' in scope) return scope.redirect;
   if ('invalid' in scope) return <AccessDeniedPage reason="not_found" />;
   return <AuditOfNode key={scope.id} id={scope.id} />;
-}
-
-/** A one-line reading of an event's before/after summary. */
-function summaryText(summary: unknown): string {
-  if (summary === null || summary === undefined) return '';
-  if (typeof summary !== 'object') return String(summary);
-  const entries = Object.entries(summary as Record<string, unknown>);
-  if (entries.length === 0) return '';
-  const text = JSON.stringify(summary);
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
 function AuditOfNode({ id }: { id: number }) {
@@ -67,7 +57,11 @@ function AuditOfNode({ id }: { id: number }) {
               String(e.id),
               formatDateTime(e.at),
               e.actor,
-              <code key="a">{e.action}</code>,
+              <span key="a">
+                {ACTION_LABELS[e.action] ?? e.action}
+                <br />
+                <code className="fr-text--xs">{e.action}</code>
+              </span>,
               `${e.objectType}${e.objectId ? ` #${e.objectId}` : ''}`,
               e.organisationId ? (
                 <Link key="o" to={`/organisations/${e.organisationId}`}>
@@ -77,9 +71,12 @@ function AuditOfNode({ id }: { id: number }) {
                 '—'
               ),
               e.ip ?? '—',
-              <span key="s" className="fr-text--xs" style={{ wordBreak: 'break-word' }}>
-                {summaryText(e.summary)}
-              </span>,
+              <ul key="s" className="fr-raw-list fr-text--xs" style={{ wordBreak: 'break-word' }}>
+                {summaryLines(e.summary).map((line, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: lines of one summary, in a fixed order
+                  <li key={i}>{line}</li>
+                ))}
+              </ul>,
             ])}
           />
         </div>

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { DialectName } from '../connect.js';
 import { foundation } from './0001-foundation.js';
 import { assessments } from './0002-assessments.js';
+import { continuity } from './0003-continuity.js';
 
 /**
  * Every migration, in order. Names sort lexically; add new ones at the end with the next number.
@@ -11,5 +12,6 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001-foundation': foundation(dialect),
     '0002-assessments': assessments(dialect),
+    '0003-continuity': continuity(dialect),
   };
 }
