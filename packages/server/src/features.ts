@@ -4,6 +4,7 @@ import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { continuityRoutes } from './continuity/routes.js';
 import { organisationRoutes } from './organisations/routes.js';
+import { resultRoutes } from './results/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
 
@@ -16,4 +17,5 @@ export const features: FastifyPluginAsync[] = [
   auditRoutes,
   assessmentRoutes,
   continuityRoutes,
+  resultRoutes,
 ];

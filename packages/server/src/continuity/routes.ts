@@ -14,6 +14,7 @@ import {
   continuityIdSchema,
   crisisContactsSchema,
   criticalActivitySchema,
+  D2_THRESHOLDS,
   datasetSchema,
   dependencySchema,
   exerciseProofs,
@@ -453,7 +454,7 @@ export const continuityRoutes: FastifyPluginAsync = async (base) => {
         if (path === 'exercises') {
           const graph = await storedGraph(db, organisationId);
           const datasets = (await listRecords(db, organisationId, 'dataset')).map((b) => datasetSchema.parse(b));
-          const phase = { start: '2025-07-16', end: asOf };
+          const phase = { start: D2_THRESHOLDS.operationalPhaseStart, end: asOf };
           return {
             items: (items as z.infer<typeof exerciseSchema>[]).map((e) => ({
               ...e,

@@ -16,6 +16,8 @@ export interface Database {
   outbox: OutboxTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
+  technical_result: TechnicalResultTable;
+  indicator: IndicatorTable;
   referential_version: ReferentialVersionTable;
   assessment: AssessmentTable;
   assessment_snapshot: AssessmentSnapshotTable;
@@ -219,4 +221,33 @@ export interface ContinuityRecordTable {
   body: string;
   updated_at: string;
   updated_by: number | null;
+}
+
+export interface TechnicalResultTable {
+  id: Generated<number>;
+  organisation_id: number;
+  /** `ad-audit`, `exposure` or `detect`. */
+  engine: string;
+  ruleset_version: string;
+  generated_at: string;
+  received_at: string;
+  /** One French line for lists (e.g. "niveau ANSSI 2, score 65/100"). */
+  headline: string;
+  /** JSON: the figures an upper level may see (scores, counts), never the findings themselves. */
+  summary: string;
+  /** JSON: the whole bundle as pushed (detailed findings: `findings.read` only). */
+  bundle: string;
+  bundle_sha256: string;
+  pushed_by: number | null;
+}
+
+export interface IndicatorTable {
+  id: Generated<number>;
+  organisation_id: number;
+  /** e.g. `ad.anssi_level`, `exposure.d1_cadence`, `detect.alerts_high`. */
+  key: string;
+  /** JSON value. */
+  value: string;
+  result_id: number | null;
+  measured_at: string;
 }

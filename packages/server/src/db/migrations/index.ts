@@ -3,6 +3,7 @@ import type { DialectName } from '../connect.js';
 import { foundation } from './0001-foundation.js';
 import { assessments } from './0002-assessments.js';
 import { continuity } from './0003-continuity.js';
+import { results } from './0005-results.js';
 
 /**
  * Every migration, in order. Names sort lexically; add new ones at the end with the next number.
@@ -13,5 +14,6 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0001-foundation': foundation(dialect),
     '0002-assessments': assessments(dialect),
     '0003-continuity': continuity(dialect),
+    '0005-results': results(dialect),
   };
 }

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
+import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { detectBundle } from './matrix/results.js';
+
+describe.each(DIALECTS)('technical results pushed by the engines on %s', (dialect) => {
+  let server: TestServer;
+  let tree: Tree;
+  let cli: Client;
+  let referent: Client;
+  let rssi: Client;
+
+  beforeAll(async () => {
+    server = await startTestServer(dialect);
+    tree = await buildTree(server.handle.db);
+    await createUser(server.handle.db, 'rssi@a.fr', [{ role: 'establishment_rssi', organisationId: tree.ejA.id }]);
+    await createUser(server.handle.db, 'ars@ara.fr', [{ role: 'regional_referent', organisationId: tree.ara.id }]);
+    rssi = new Client(server.app);
+    await rssi.login('rssi@a.fr', PASSWORD);
+    referent = new Client(server.app);
+    await referent.login('ars@ara.fr', PASSWORD);
+    const token = await rssi.post('/api/tokens', {
+      name: 'detect',
+      organisationId: tree.siteA.id,
+      role: 'establishment_rssi',
+    });
+    cli = new Client(server.app);
+    cli.bearer = token.body.token;
+  });
+  afterAll(() => server?.close());
+
+  test('a pushed detection result is stored whole, summarised, and sets indicators', async () => {
+    const me = await cli.get('/api/auth/me');
+    expect(me.body.grants[0].organisationId).toBe(tree.siteA.id); // how the CLI finds where to push
+    const pushed = await cli.post(`/api/organisations/${tree.siteA.id}/results/detect`, detectBundle(3));
+    expect(pushed.status).toBe(201);
+    expect(pushed.body.headline).toBe('3 alerte(s) dont 1 critique(s) et 2 haute(s), 100 événements analysés');
+    expect(pushed.body.indicators).toMatchObject({ 'detect.alerts_critical': 1, 'detect.alerts_high': 2 });
+
+    const details = await rssi.get(`/api/results/${pushed.body.id}`);
+    expect(details.body.bundle.alerts).toHaveLength(3);
+    const list = await rssi.get(`/api/organisations/${tree.siteA.id}/results?engine=detect`);
+    expect(list.body.items.map((r: { id: number }) => r.id)).toEqual([pushed.body.id]);
+    const trail = await rssi.get(`/api/organisations/${tree.siteA.id}/audit`);
+    expect(trail.body.items[0]).toMatchObject({ action: 'result.pushed', actor: 'jeton detect' });
+  });
+
+  test('the region sees indicators and headlines, not the alerts', async () => {
+    const indicators = await referent.get(`/api/organisations/${tree.siteA.id}/indicators`);
+    expect(indicators.status).toBe(200);
+    expect(indicators.body.indicators.find((i: { key: string }) => i.key === 'detect.alerts_critical').value).toBe(1);
+    expect(JSON.stringify(indicators.body)).not.toContain('mimikatz');
+    const result = indicators.body.latest[0];
+    expect((await referent.get(`/api/results/${result.id}`)).status).toBe(403);
+    expect((await referent.get(`/api/organisations/${tree.siteA.id}/results`)).status).toBe(403);
+  });
+
+  test('an older result pushed late does not overwrite newer indicators', async () => {
+    const older = { ...detectBundle(0), generatedAt: '2026-01-01T00:00:00.000Z' };
+    expect((await cli.post(`/api/organisations/${tree.siteA.id}/results/detect`, older)).status).toBe(201);
+    const indicators = await rssi.get(`/api/organisations/${tree.siteA.id}/indicators`);
+    expect(indicators.body.indicators.find((i: { key: string }) => i.key === 'detect.alerts_critical').value).toBe(1);
+  });
+
+  test('malformed, foreign, oversized and hostile bundles are refused and store nothing', async () => {
+    const count = async () =>
+      Number(
+        (
+          await server.handle.db
+            .selectFrom('technical_result')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    const bad = [
+      {},
+      { ...detectBundle(), format: 'rempart.detect/999' },
+      { ...detectBundle(), events: -1 },
+      { ...detectBundle(), generatedAt: 'yesterday' },
+      { ...detectBundle(), alerts: [{ level: 'apocalyptic' }] },
+      { ...detectBundle(), alerts: Array.from({ length: 20_001 }, () => detectBundle().alerts[0]) },
+    ];
+    for (const body of bad) {
+      const r = await cli.post(`/api/organisations/${tree.siteA.id}/results/detect`, body);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('invalid_bundle');
+    }
+    expect(
+      (await cli.post(`/api/organisations/${tree.siteA.id}/results/unknown-engine`, detectBundle())).body.error.code,
+    ).toBe('validation_failed');
+    expect(
+      (
+        await cli.post(`/api/organisations/${tree.siteA.id}/results/detect`, '[1,2', {
+          'content-type': 'application/json',
+        })
+      ).status,
+    ).toBe(400);
+    const huge = JSON.stringify({ ...detectBundle(), padding: 'x'.repeat(33 * 1024 * 1024) });
+    expect(
+      (
+        await cli.post(`/api/organisations/${tree.siteA.id}/results/detect`, huge, {
+          'content-type': 'application/json',
+        })
+      ).status,
+    ).toBe(413);
+    // A token scoped to site A cannot push for site B.
+    expect((await cli.post(`/api/organisations/${tree.siteB.id}/results/detect`, detectBundle())).status).toBe(403);
+    expect(await count()).toBe(before);
+  });
+});
