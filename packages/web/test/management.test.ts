@@ -154,6 +154,35 @@ describe('management pages in chromium against the real server', () => {
     await context.close();
   });
 
+  it('changes the password in Mon compte, keeping the session usable for writes', async () => {
+    const { context, page } = await openSession(browser, platform.baseUrl);
+    await signIn(page, 'directeur@rempart.demo', 'Denis Directeur');
+    await page.goto('/mon-compte');
+    const form = page.getByRole('form', { name: 'Changer de mot de passe' });
+    await form.locator('input[name="current-password"]').fill('pas-le-bon-mot-de-passe');
+    await form.locator('input[name="new-password"]').fill('Directeur-nouveau-2026');
+    await form.locator('input[name="new-password-again"]').fill('Directeur-nouveau-2026');
+    await form.getByRole('button', { name: 'Changer de mot de passe' }).click();
+    await form.locator('.fr-alert--error').getByText('Mot de passe actuel invalide').waitFor();
+
+    await form.locator('input[name="current-password"]').fill(DEMO_PASSWORD);
+    await form.getByRole('button', { name: 'Changer de mot de passe' }).click();
+    await form.getByText('Mot de passe changé').waitFor();
+
+    // A write right after: the renewed session's CSRF token was picked up.
+    const tokenForm = page.getByRole('form', { name: 'Créer un jeton' });
+    await tokenForm.getByLabel('Nom du jeton').fill('Après changement');
+    await tokenForm.getByRole('button', { name: 'Créer le jeton' }).click();
+    await page.getByTestId('new-token').waitFor();
+
+    await page.getByRole('button', { name: 'Se déconnecter' }).first().click();
+    await page.waitForURL('**/connexion');
+    await submitPassword(page, 'directeur@rempart.demo', DEMO_PASSWORD);
+    await page.locator('.fr-alert--error').getByText('Identifiants invalides').waitFor();
+    await signIn(page, 'directeur@rempart.demo', 'Denis Directeur', 'Directeur-nouveau-2026');
+    await context.close();
+  });
+
   it('resets a forgotten password through the one-time link', async () => {
     const { context, page } = await openSession(browser, platform.baseUrl);
     await page.goto('/connexion');

@@ -30,6 +30,7 @@ export function AccountPage() {
       <div className="fr-grid-row">
         <div className="fr-col-12 fr-col-lg-9">
           <TotpSection me={me} onChanged={() => void refresh()} />
+          <PasswordSection onChanged={() => void refresh()} />
           <TokensSection me={me} />
         </div>
       </div>
@@ -96,10 +97,13 @@ function TotpSection({ me, onChanged }: { me: Me; onChanged: () => void }) {
           </ul>
         </>
       ) : me.totpEnabled ? (
-        <p>
-          <Badge severity="success">Activée</Badge> Un code de votre application d’authentification vous est demandé à
-          chaque connexion.
-        </p>
+        <>
+          <p>
+            <Badge severity="success">Activée</Badge> Un code de votre application d’authentification vous est demandé à
+            chaque connexion.
+          </p>
+          <DisableTotpForm onChanged={onChanged} />
+        </>
       ) : step.kind === 'idle' ? (
         <>
           <p>
@@ -317,5 +321,149 @@ function CreateTokenForm({ me, onCreated }: { me: Me; onCreated: () => void }) {
         Créer le jeton
       </Button>
     </form>
+  );
+}
+
+/** Turning the second factor off asks for the password again. */
+function DisableTotpForm({ onChanged }: { onChanged: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('/auth/totp/disable', { password });
+      setPassword('');
+      setOpen(false);
+      onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!open) {
+    return (
+      <Button priority="secondary" size="small" onClick={() => setOpen(true)}>
+        Désactiver la double authentification
+      </Button>
+    );
+  }
+  return (
+    <form onSubmit={submit} aria-label="Désactiver la double authentification">
+      <ErrorAlert error={error} title="Désactivation refusée" />
+      <Input
+        label="Mot de passe actuel"
+        nativeInputProps={{
+          type: 'password',
+          name: 'password',
+          autoComplete: 'current-password',
+          required: true,
+          value: password,
+          onChange: (e) => setPassword(e.target.value),
+        }}
+      />
+      <ul className="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
+        <li>
+          <Button type="submit" disabled={busy}>
+            Désactiver
+          </Button>
+        </li>
+        <li>
+          <Button type="button" priority="secondary" onClick={() => setOpen(false)}>
+            Annuler
+          </Button>
+        </li>
+      </ul>
+    </form>
+  );
+}
+
+/** Changing the password closes every other session; the page's own session is renewed by the server. */
+function PasswordSection({ onChanged }: { onChanged: () => void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const mismatch = again.length > 0 && again !== next;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setDone(null);
+    if (next !== again) {
+      setError(new Error('les deux nouveaux mots de passe diffèrent'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('/auth/password', { currentPassword: current, newPassword: next });
+      setCurrent('');
+      setNext('');
+      setAgain('');
+      setDone('Mot de passe changé ; vos autres sessions ont été fermées.');
+      // The renewed session has a new CSRF token: /auth/me hands it over.
+      onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="fr-mb-6w" aria-labelledby="mot-de-passe">
+      <h2 id="mot-de-passe">Mot de passe</h2>
+      <form onSubmit={submit} aria-label="Changer de mot de passe">
+        <ErrorAlert error={error} title="Changement refusé" />
+        <SuccessAlert message={done} />
+        <Input
+          label="Mot de passe actuel"
+          nativeInputProps={{
+            type: 'password',
+            name: 'current-password',
+            autoComplete: 'current-password',
+            required: true,
+            value: current,
+            onChange: (e) => setCurrent(e.target.value),
+          }}
+        />
+        <Input
+          label="Nouveau mot de passe"
+          hintText="12 caractères au moins."
+          nativeInputProps={{
+            type: 'password',
+            name: 'new-password',
+            autoComplete: 'new-password',
+            required: true,
+            value: next,
+            onChange: (e) => setNext(e.target.value),
+          }}
+        />
+        <Input
+          label="Confirmation du nouveau mot de passe"
+          state={mismatch ? 'error' : 'default'}
+          stateRelatedMessage={mismatch ? 'Les deux mots de passe diffèrent.' : undefined}
+          nativeInputProps={{
+            type: 'password',
+            name: 'new-password-again',
+            autoComplete: 'new-password',
+            required: true,
+            value: again,
+            onChange: (e) => setAgain(e.target.value),
+          }}
+        />
+        <Button type="submit" priority="secondary" disabled={busy}>
+          Changer de mot de passe
+        </Button>
+      </form>
+    </section>
   );
 }
