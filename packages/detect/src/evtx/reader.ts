@@ -58,9 +58,12 @@ function chunkOrWarn(
   parseChunk(buf, index, fileOffset, (r) => out.push(r), warn);
 }
 
+/** Chunks read per system call: few async round trips, memory still bounded (4 MiB). */
+const CHUNKS_PER_READ = 64;
+
 /**
- * Reads an EVTX file chunk by chunk (64 KiB at a time, one buffer reused), yielding each chunk's records.
- * Memory stays bounded by one chunk whatever the file size.
+ * Reads an EVTX file 4 MiB at a time (one buffer, reused), yielding the records of each block of chunks.
+ * Memory stays bounded by that buffer whatever the file size.
  */
 export async function* readEvtxChunks(path: string, options: EvtxReadOptions = {}): AsyncGenerator<EvtxRecord[]> {
   const warn = options.onWarning ?? (() => {});
@@ -74,16 +77,19 @@ export async function* readEvtxChunks(path: string, options: EvtxReadOptions = {
     const header = new Uint8Array(FILE_HEADER_SIZE);
     const { bytesRead } = await handle.read(header, 0, FILE_HEADER_SIZE, 0);
     headerOrWarn(header.subarray(0, bytesRead), warn);
-    const buf = new Uint8Array(CHUNK_SIZE);
+    const buf = new Uint8Array(CHUNK_SIZE * CHUNKS_PER_READ);
     let position = FILE_HEADER_SIZE;
-    for (let index = 0; ; index++) {
-      const { bytesRead: n } = await handle.read(buf, 0, CHUNK_SIZE, position);
+    let index = 0;
+    for (;;) {
+      const { bytesRead: n } = await handle.read(buf, 0, buf.length, position);
       if (n === 0) break;
       const out: EvtxRecord[] = [];
-      chunkOrWarn(buf.subarray(0, n), index, position, out, warn);
+      for (let off = 0; off < n; off += CHUNK_SIZE, index++) {
+        chunkOrWarn(buf.subarray(off, Math.min(off + CHUNK_SIZE, n)), index, position + off, out, warn);
+      }
       if (out.length > 0) yield out;
       position += n;
-      if (n < CHUNK_SIZE) break;
+      if (n < buf.length) break;
     }
   } finally {
     await handle.close();

@@ -1,5 +1,6 @@
 import { compileCondition, parseCondition } from './condition.js';
 import type { EventView } from './event-view.js';
+import type { LiteralIndex } from './literal-index.js';
 import { type LogTarget, resolveLogsource } from './logsource.js';
 import { compileFieldItem, compileKeywords, type EventTest, RuleCompileError } from './modifiers.js';
 import type { RuleProblem, SigmaRule } from './rule-parser.js';
@@ -22,12 +23,18 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** A named search (selection): map = AND of fields, list of maps = OR, list of scalars = keywords. */
-function compileSearch(name: string, value: unknown, fieldOf: (f: string) => string, used: Set<string>): EventTest {
-  if (isPlainObject(value)) return compileMap(value, fieldOf, used);
+function compileSearch(
+  name: string,
+  value: unknown,
+  fieldOf: (f: string) => string,
+  used: Set<string>,
+  literals: LiteralIndex | undefined,
+): EventTest {
+  if (isPlainObject(value)) return compileMap(value, fieldOf, used, literals);
   if (Array.isArray(value)) {
     if (value.length === 0) throw new RuleCompileError('schema', `recherche « ${name} » vide`);
     if (value.every(isPlainObject)) {
-      const ts = (value as Record<string, unknown>[]).map((m) => compileMap(m, fieldOf, used));
+      const ts = (value as Record<string, unknown>[]).map((m) => compileMap(m, fieldOf, used, literals));
       return ts.length === 1 ? (ts[0] as EventTest) : (ev: EventView) => ts.some((t) => t(ev));
     }
     if (value.some((v) => isPlainObject(v) || Array.isArray(v)))
@@ -38,13 +45,18 @@ function compileSearch(name: string, value: unknown, fieldOf: (f: string) => str
   throw new RuleCompileError('schema', `recherche « ${name} » de forme inconnue`);
 }
 
-function compileMap(map: Record<string, unknown>, fieldOf: (f: string) => string, used: Set<string>): EventTest {
+function compileMap(
+  map: Record<string, unknown>,
+  fieldOf: (f: string) => string,
+  used: Set<string>,
+  literals: LiteralIndex | undefined,
+): EventTest {
   const tests: EventTest[] = [];
   for (const [key, value] of Object.entries(map)) {
     const field = key.split('|')[0] ?? '';
     if (field) used.add(fieldOf(field));
     if (isPlainObject(value)) throw new RuleCompileError('schema', `valeur imbriquée pour le champ « ${key} »`);
-    tests.push(compileFieldItem(key, value, fieldOf));
+    tests.push(compileFieldItem(key, value, fieldOf, literals));
   }
   if (tests.length === 0) return () => true;
   if (tests.length === 1) return tests[0] as EventTest;
@@ -58,7 +70,7 @@ function compileMap(map: Record<string, unknown>, fieldOf: (f: string) => string
   };
 }
 
-function compileDetection(rule: SigmaRule, target: LogTarget): CompiledVariant {
+function compileDetection(rule: SigmaRule, target: LogTarget, literals: LiteralIndex | undefined): CompiledVariant {
   const map = target.fieldMap;
   const fieldOf = map ? (f: string) => map[f] ?? f : (f: string) => f;
   const used = new Set<string>();
@@ -71,7 +83,7 @@ function compileDetection(rule: SigmaRule, target: LogTarget): CompiledVariant {
         'unsupported',
         '« timeframe » de Sigma v1 non pris en charge (utiliser une règle de corrélation)',
       );
-    else searches.set(name, compileSearch(name, value, fieldOf, used));
+    else searches.set(name, compileSearch(name, value, fieldOf, used, literals));
   }
   if (condition === undefined) throw new RuleCompileError('condition', 'condition absente');
   const conditions = Array.isArray(condition) ? condition : [condition];
@@ -83,7 +95,7 @@ function compileDetection(rule: SigmaRule, target: LogTarget): CompiledVariant {
 }
 
 /** Compiles a rule for each of its log-source targets; throws RuleCompileError with a stable code. */
-export function compileRule(rule: SigmaRule): CompiledRule {
+export function compileRule(rule: SigmaRule, literals?: LiteralIndex): CompiledRule {
   const targets = resolveLogsource(rule.logsource);
   if (targets === null)
     throw new RuleCompileError('logsource', `source « ${rule.logsource.product ?? '?'} » hors journaux Windows`);
@@ -94,13 +106,13 @@ export function compileRule(rule: SigmaRule): CompiledRule {
       `source Windows non reconnue (category: ${ls.category ?? '-'}, service: ${ls.service ?? '-'})`,
     );
   }
-  return { rule, variants: targets.map((t) => compileDetection(rule, t)) };
+  return { rule, variants: targets.map((t) => compileDetection(rule, t, literals)) };
 }
 
 /** Compiles, turning a failure into a per-rule problem. */
-export function tryCompileRule(rule: SigmaRule): CompiledRule | RuleProblem {
+export function tryCompileRule(rule: SigmaRule, literals?: LiteralIndex): CompiledRule | RuleProblem {
   try {
-    return compileRule(rule);
+    return compileRule(rule, literals);
   } catch (e) {
     const code = e instanceof RuleCompileError ? e.code : 'schema';
     return { code, source: rule.source, ruleId: rule.id, title: rule.title, message: (e as Error).message };

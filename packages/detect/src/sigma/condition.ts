@@ -80,8 +80,7 @@ export function parseCondition(text: string): ConditionNode {
       if (quantity !== 'all' && (Number.isNaN(quantity) || quantity < 1))
         throw new RuleCompileError('condition', `quantificateur invalide « ${t.text} of »`);
       const target = tokens[i + 2];
-      if (!target || target.kind !== 'word')
-        throw new RuleCompileError('condition', `« of » sans cible dans « ${text} »`);
+      if (target?.kind !== 'word') throw new RuleCompileError('condition', `« of » sans cible dans « ${text} »`);
       i += 3;
       return { type: 'of', quantity, pattern: target.text };
     }

@@ -5,6 +5,7 @@ import type { JsonObject, JsonValue } from '../evtx/render.js';
 import { type CompiledRule, type CompiledVariant, tryCompileRule } from './compiler.js';
 import { type CorrelationHit, CorrelationState } from './correlation.js';
 import { EventView } from './event-view.js';
+import { LiteralIndex } from './literal-index.js';
 import { RuleCompileError } from './modifiers.js';
 import {
   LEVELS,
@@ -77,6 +78,7 @@ export class SigmaEngine {
   private readonly buckets = new Map<string, Bucket>();
   private readonly everywhere: Entry[] = [];
   private readonly correlations: CorrelationState[] = [];
+  private readonly literals = new LiteralIndex();
   readonly rules: CompiledRule[] = [];
   readonly problems: RuleProblem[] = [];
   /** YAML documents that were not Sigma documents (no logsource/detection/correlation), skipped. */
@@ -103,7 +105,7 @@ export class SigmaEngine {
     }
     for (const doc of documents) {
       if (doc.kind !== 'rule') continue;
-      const compiled = tryCompileRule(doc);
+      const compiled = tryCompileRule(doc, this.literals);
       if ('code' in compiled) {
         this.problems.push(compiled);
         continue;
@@ -184,17 +186,25 @@ export class SigmaEngine {
     const any = bucket ? bucket.any : EMPTY;
     if (byId.length === 0 && any.length === 0 && this.everywhere.length === 0) return [];
     const view = new EventView(record.event, record.recordId, record.timestamp);
+    view.literalBits = new Uint8Array(this.literals.atomCount);
+    view.literalDone = new Uint8Array(this.literals.fieldCount);
     let alerts: Alert[] | null = null;
-    for (const list of [byId, any, this.everywhere]) {
-      for (let i = 0; i < list.length; i++) {
-        const e = list[i] as Entry;
-        if (!e.variant.test(view)) continue;
-        alerts ??= [];
-        if (!e.suppressed) alerts.push(this.alertFor(e, view));
-        if (this.correlations.length > 0) alerts.push(...this.correlate(e, view));
-      }
-    }
+    alerts = this.run(byId, view, alerts);
+    alerts = this.run(any, view, alerts);
+    alerts = this.run(this.everywhere, view, alerts);
     return alerts ?? EMPTY_ALERTS;
+  }
+
+  private run(list: Entry[], view: EventView, found: Alert[] | null): Alert[] | null {
+    let alerts = found;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i] as Entry;
+      if (!e.variant.test(view)) continue;
+      alerts ??= [];
+      if (!e.suppressed) alerts.push(this.alertFor(e, view));
+      if (this.correlations.length > 0) alerts.push(...this.correlate(e, view));
+    }
+    return alerts;
   }
 
   private alertFor(e: Entry, view: EventView): Alert {

@@ -1,5 +1,7 @@
 import type { JsonObject, JsonValue } from '../evtx/render.js';
 
+const NONE = new Uint8Array(0);
+
 function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -11,8 +13,10 @@ function isObject(v: unknown): v is JsonObject {
  */
 export class EventView {
   readonly fields = new Map<string, JsonValue>();
+  /** Literal-index state for this event (set by the engine): matched atoms, fields already scanned. */
+  literalBits: Uint8Array = NONE;
+  literalDone: Uint8Array = NONE;
   private lowered: Map<string, string[] | null> | null = null;
-  private byLowerName: Map<string, string> | null = null;
   readonly channel: string;
   readonly eventId: number;
   readonly computer: string;
@@ -78,16 +82,9 @@ export class EventView {
     }
   }
 
-  /** Raw value of a field (exact name first, then case-insensitive), undefined when absent. */
+  /** Raw value of a field (exact name, as Sigma field names are), undefined when absent. */
   get(field: string): JsonValue | undefined {
-    const v = this.fields.get(field);
-    if (v !== undefined || this.fields.has(field)) return v;
-    if (this.byLowerName === null) {
-      this.byLowerName = new Map();
-      for (const k of this.fields.keys()) this.byLowerName.set(k.toLowerCase(), k);
-    }
-    const real = this.byLowerName.get(field.toLowerCase());
-    return real === undefined ? undefined : this.fields.get(real);
+    return this.fields.get(field);
   }
 
   /** String forms of a field's value(s) (arrays give one per item), or null when the field is absent or null. */
@@ -96,8 +93,13 @@ export class EventView {
       if (this.lowered === null) this.lowered = new Map();
       const cached = this.lowered.get(field);
       if (cached !== undefined) return cached;
-      const raw = this.strings(field, false);
-      const out = raw === null ? null : raw.map((s) => s.toLowerCase());
+      const v = this.get(field);
+      const out =
+        typeof v === 'string'
+          ? [v.toLowerCase()]
+          : v === undefined || v === null
+            ? null
+            : (this.strings(field, false) as string[]).map((s) => s.toLowerCase());
       this.lowered.set(field, out);
       return out;
     }

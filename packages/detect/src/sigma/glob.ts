@@ -65,7 +65,8 @@ export function compileGlob(parts: PatternPart[], lower: boolean): StringTest {
     const v = merged[1];
     return (s) => s.includes(v);
   }
-  // General case: segments separated by ANY; each segment is literals and ONE.
+  // General case: segments separated by ANY; each segment is literals and ONE. A pure-literal segment
+  // (the usual case) is searched with indexOf; leftmost matching is exact for `*`-separated segments.
   const segments: PatternPart[][] = [[]];
   for (const p of merged) {
     if (p === ANY) segments.push([]);
@@ -74,6 +75,7 @@ export function compileGlob(parts: PatternPart[], lower: boolean): StringTest {
   const anchoredStart = merged[0] !== ANY;
   const anchoredEnd = merged[merged.length - 1] !== ANY;
   const segLen = segments.map((seg) => seg.reduce<number>((n, p) => n + (typeof p === 'string' ? p.length : 1), 0));
+  const literal = segments.map((seg) => (seg.length === 1 && typeof seg[0] === 'string' ? seg[0] : null));
   const matchAt = (s: string, seg: PatternPart[], at: number): boolean => {
     let pos = at;
     for (const p of seg) {
@@ -87,23 +89,30 @@ export function compileGlob(parts: PatternPart[], lower: boolean): StringTest {
     }
     return true;
   };
+  const last = segments.length - 1;
   return (s) => {
     let pos = 0;
-    const last = segments.length - 1;
     for (let i = 0; i <= last; i++) {
       const seg = segments[i] as PatternPart[];
       const len = segLen[i] as number;
+      const lit = literal[i] as string | null;
       if (i === 0 && anchoredStart) {
-        if (!matchAt(s, seg, 0)) return false;
+        if (lit !== null ? !s.startsWith(lit) : !matchAt(s, seg, 0)) return false;
         pos = len;
         if (last === 0) return pos === s.length;
         continue;
       }
       if (i === last && anchoredEnd) {
         const at = s.length - len;
-        return at >= pos && matchAt(s, seg, at);
+        return at >= pos && (lit !== null ? s.endsWith(lit) : matchAt(s, seg, at));
       }
       if (len === 0) continue;
+      if (lit !== null) {
+        const at = s.indexOf(lit, pos);
+        if (at < 0) return false;
+        pos = at + len;
+        continue;
+      }
       let found = -1;
       const first = seg[0];
       for (let at = pos; at + len <= s.length; at++) {

@@ -1,5 +1,6 @@
 import type { EventView } from './event-view.js';
-import { ANY, compileGlob, isLiteral, type PatternPart, parseWildcards } from './glob.js';
+import { ANY, compileGlob, isLiteral, type PatternPart, parseWildcards, type StringTest } from './glob.js';
+import type { LiteralIndex, LiteralKind } from './literal-index.js';
 import type { RuleProblem } from './rule-parser.js';
 
 /** A compiled test of one detection item against an event. */
@@ -272,7 +273,12 @@ function toNumber(v: unknown): number {
 }
 
 /** Compiles `Field|mod…: values` into a test. `fieldOf` maps a Sigma field name to the event's. */
-export function compileFieldItem(key: string, rawValue: unknown, fieldOf: (f: string) => string): EventTest {
+export function compileFieldItem(
+  key: string,
+  rawValue: unknown,
+  fieldOf: (f: string) => string,
+  literals?: LiteralIndex,
+): EventTest {
   const [name = '', ...mods] = key.split('|');
   for (const m of mods) {
     if (UNSUPPORTED.has(m)) throw new RuleCompileError('unsupported', `modificateur « ${m} » non pris en charge`);
@@ -325,8 +331,12 @@ export function compileFieldItem(key: string, rawValue: unknown, fieldOf: (f: st
       const test = compileCidr(String(v));
       return (ev: EventView) => anyString(ev.strings(field, false), test);
     });
+  } else if (!all && values.length > 1 && !values.includes(null)) {
+    tests = [stringValuesTest(field, values, mods, key, literals)];
   } else {
-    tests = values.map((v) => stringValueTest(field, v, mods, key));
+    tests = values.map((v) =>
+      v === null ? stringValueTest(field, v, mods, key) : stringValuesTest(field, [v], mods, key, literals),
+    );
   }
   let test: EventTest;
   if (tests.length === 1) test = tests[0] as EventTest;
@@ -362,15 +372,9 @@ function fieldRefTest(field: string, other: string, mods: string[]): EventTest {
   };
 }
 
-/** Plain, wildcard, contains/startswith/endswith, windash and base64 values (case-insensitive unless cased). */
-function stringValueTest(field: string, value: unknown, mods: string[], key: string): EventTest {
+/** The patterns of one string value after windash / utf16 / base64 transformations and contains/startswith/endswith. */
+function stringPatterns(value: unknown, mods: string[], key: string): PatternPart[][] {
   const has = (m: string) => mods.includes(m);
-  if (value === null) {
-    return (ev) => {
-      const v = ev.get(field);
-      return v === undefined || v === null || v === '';
-    };
-  }
   if (typeof value === 'object') throw new RuleCompileError('schema', `valeur non scalaire pour ${key}`);
   const text = String(value);
   let patterns: PatternPart[][];
@@ -392,10 +396,51 @@ function stringValueTest(field: string, value: unknown, mods: string[], key: str
     const parsed = parseWildcards(text);
     patterns = has('windash') ? windashVariants(text).map((v) => parseWildcards(v)) : [parsed];
   }
-  const cased = has('cased') || has('base64') || has('base64offset');
   const wrap = (p: PatternPart[]): PatternPart[] =>
     has('contains') ? [ANY, ...p, ANY] : has('startswith') ? [...p, ANY] : has('endswith') ? [ANY, ...p] : p;
-  const globs = patterns.map((p) => compileGlob(wrap(p), !cased));
+  return patterns.map(wrap);
+}
+
+/** A pattern that is one literal compared as a whole, prefix, suffix or substring (or null). */
+function literalForm(parts: PatternPart[]): { kind: LiteralKind; literal: string } | null {
+  const merged: PatternPart[] = [];
+  for (const p of parts) {
+    const last = merged[merged.length - 1];
+    if (typeof p === 'string' && typeof last === 'string') merged[merged.length - 1] = last + p;
+    else if (!(p === ANY && last === ANY)) merged.push(p);
+  }
+  if (merged.length === 1 && typeof merged[0] === 'string') return { kind: 'equals', literal: merged[0] };
+  if (merged.length === 2 && merged[0] === ANY && typeof merged[1] === 'string')
+    return { kind: 'endswith', literal: merged[1] };
+  if (merged.length === 2 && merged[1] === ANY && typeof merged[0] === 'string')
+    return { kind: 'startswith', literal: merged[0] };
+  if (merged.length === 3 && merged[0] === ANY && merged[2] === ANY && typeof merged[1] === 'string')
+    return { kind: 'contains', literal: merged[1] };
+  return null;
+}
+
+function matchForm(f: { kind: LiteralKind; literal: string }, s: string): boolean {
+  const l = f.literal.toLowerCase();
+  return f.kind === 'equals'
+    ? s === l
+    : f.kind === 'contains'
+      ? s.includes(l)
+      : f.kind === 'startswith'
+        ? s.startsWith(l)
+        : s.endsWith(l);
+}
+
+/** Plain, wildcard, contains/startswith/endswith, windash and base64 values (case-insensitive unless cased). */
+function stringValueTest(field: string, value: unknown, mods: string[], key: string): EventTest {
+  const has = (m: string) => mods.includes(m);
+  if (value === null) {
+    return (ev) => {
+      const v = ev.get(field);
+      return v === undefined || v === null || v === '';
+    };
+  }
+  const cased = has('cased') || has('base64') || has('base64offset');
+  const globs = stringPatterns(value, mods, key).map((p) => compileGlob(p, !cased));
   const test = globs.length === 1 ? (globs[0] as (s: string) => boolean) : (s: string) => globs.some((g) => g(s));
   if (field === '') {
     return (ev) =>
@@ -405,6 +450,68 @@ function stringValueTest(field: string, value: unknown, mods: string[], key: str
       );
   }
   return (ev) => anyString(ev.strings(field, !cased), test);
+}
+
+/** OR over several string values of one field: the field is fetched once, then each pattern tried. */
+function stringValuesTest(
+  field: string,
+  values: unknown[],
+  mods: string[],
+  key: string,
+  literals: LiteralIndex | undefined,
+): EventTest {
+  const has = (m: string) => mods.includes(m);
+  const cased = has('cased') || has('base64') || has('base64offset');
+  const patterns = values.flatMap((v) => stringPatterns(v, mods, key));
+  if (literals && field !== '' && !cased) {
+    const forms = patterns.map(literalForm);
+    if (forms.every((f) => f !== null)) {
+      const slot = literals.fieldSlot(field);
+      const ids = forms.map((f) => literals.atom(field, f!.kind, f!.literal.toLowerCase()));
+      const index = literals;
+      if (ids.length === 1) {
+        const id = ids[0] as number;
+        return (ev) => {
+          if (ev.literalDone[slot] !== 1) {
+            if (ev.literalDone.length === 0)
+              return ev.strings(field, true)?.some((s) => matchForm(forms[0]!, s)) ?? false;
+            index.scanField(ev, slot);
+          }
+          return ev.literalBits[id] === 1;
+        };
+      }
+      return (ev) => {
+        if (ev.literalDone[slot] !== 1) {
+          if (ev.literalDone.length === 0) {
+            const list = ev.strings(field, true);
+            return list !== null && list.some((s) => forms.some((f) => matchForm(f!, s)));
+          }
+          index.scanField(ev, slot);
+        }
+        const bits = ev.literalBits;
+        for (let i = 0; i < ids.length; i++) if (bits[ids[i] as number] === 1) return true;
+        return false;
+      };
+    }
+  }
+  const globs = patterns.map((p) => compileGlob(p, !cased));
+  const n = globs.length;
+  if (field === '') {
+    return (ev) =>
+      anyString(
+        ev.allStrings().map((s) => (cased ? s : s.toLowerCase())),
+        (s) => globs.some((g) => g(s)),
+      );
+  }
+  return (ev) => {
+    const list = ev.strings(field, !cased);
+    if (list === null) return false;
+    for (let j = 0; j < list.length; j++) {
+      const s = list[j] as string;
+      for (let i = 0; i < n; i++) if ((globs[i] as StringTest)(s)) return true;
+    }
+    return false;
+  };
 }
 
 /** Keyword search: each value tested as a substring (wildcards honoured) of any field value, case-insensitive. */
