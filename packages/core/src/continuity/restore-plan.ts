@@ -357,8 +357,9 @@ function singlePoints(
   const rank = new Int32Array(index.size).fill(-1);
   for (let t = 0; t < topo.length; t++) rank[topo[t]!] = t;
   const bits = new Uint32Array(topo.length * words);
-  const critical = new Uint32Array(words);
-  for (let a = 0; a < activityCount; a++) if (graph.activities[a]!.priority === 1) critical[a >>> 5]! |= 1 << (a & 31);
+  const byPriority = Array.from({ length: 6 }, () => new Uint32Array(words));
+  for (let a = 0; a < activityCount; a++) byPriority[graph.activities[a]!.priority]![a >>> 5]! |= 1 << (a & 31);
+  const critical = byPriority[1]!;
   const result: SinglePointOfFailure[] = [];
   for (let t = topo.length - 1; t >= 0; t--) {
     const v = topo[t]!;
@@ -378,19 +379,19 @@ function singlePoints(
       criticalCount += popcount(bits[base + i]! & critical[i]!);
     }
     if (criticalCount === 0 && count < minActivities) continue;
-    // Most critical first without sorting: bucket by priority, in input order.
-    const buckets: string[][] = [[], [], [], [], [], []];
-    for (let i = 0; i < words; i++) {
-      let w = bits[base + i]!;
-      while (w !== 0) {
-        const low = w & -w;
-        const a = i * 32 + (31 - Math.clz32(low));
-        const bucket = buckets[index.priority[a]!]!;
-        if (bucket.length < 50) bucket.push(index.ids[a]!);
-        w ^= low;
+    // Most critical first without sorting: one pass per priority over its mask, stopping at 50.
+    const activities: string[] = [];
+    for (let p = 1; p <= 5 && activities.length < 50; p++) {
+      const mask = byPriority[p]!;
+      for (let i = 0; i < words && activities.length < 50; i++) {
+        let w = bits[base + i]! & mask[i]!;
+        while (w !== 0 && activities.length < 50) {
+          const low = w & -w;
+          activities.push(index.ids[i * 32 + (31 - Math.clz32(low))]!);
+          w ^= low;
+        }
       }
     }
-    const activities = buckets.flat().slice(0, 50);
     result.push({
       component: component.id,
       activityCount: count,
