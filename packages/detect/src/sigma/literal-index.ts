@@ -124,10 +124,16 @@ export class LiteralIndex {
     this.built = false;
     const fl = this.fields[this.fieldSlot(field)] as FieldLiterals;
     if (literal === '' && kind !== 'equals') fl.always.push(id);
-    else if (kind === 'contains') (fl.contains ??= new ContainsAutomaton()).add(literal, id, false);
-    else if (kind === 'startswith') (fl.prefixes ??= new Trie()).add(literal, id, false);
-    else if (kind === 'endswith') (fl.suffixes ??= new Trie()).add(literal, id, true);
-    else {
+    else if (kind === 'contains') {
+      fl.contains ??= new ContainsAutomaton();
+      fl.contains.add(literal, id, false);
+    } else if (kind === 'startswith') {
+      fl.prefixes ??= new Trie();
+      fl.prefixes.add(literal, id, false);
+    } else if (kind === 'endswith') {
+      fl.suffixes ??= new Trie();
+      fl.suffixes.add(literal, id, true);
+    } else {
       fl.equals ??= new Map();
       const list = fl.equals.get(literal);
       if (list) list.push(id);

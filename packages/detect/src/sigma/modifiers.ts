@@ -483,8 +483,7 @@ function stringValuesTest(
       return (ev) => {
         if (ev.literalDone[slot] !== 1) {
           if (ev.literalDone.length === 0) {
-            const list = ev.strings(field, true);
-            return list !== null && list.some((s) => forms.some((f) => matchForm(f!, s)));
+            return ev.strings(field, true)?.some((s) => forms.some((f) => matchForm(f!, s))) ?? false;
           }
           index.scanField(ev, slot);
         }
