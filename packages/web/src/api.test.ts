@@ -75,6 +75,17 @@ describe('api client', () => {
     expect(seen[2]!.headers['content-type']).toBeUndefined();
   });
 
+  it('sends a file as its bytes with its content type', async () => {
+    const client = createApiClient(origin, () => 'jeton-csrf');
+    handler = answer(200, '{"created":1}');
+    seen.length = 0;
+    const latin1 = new Uint8Array([0x66, 0x3b, 0xe9, 0x0a]); // "f;é\n" in Latin-1, not valid UTF-8
+    await client.postFile('/organisations/1/finess-import', new Blob([latin1]), 'text/csv');
+    expect(seen[0]!.headers['content-type']).toBe('text/csv');
+    expect(seen[0]!.headers['x-csrf-token']).toBe('jeton-csrf');
+    expect(seen[0]!.headers['content-length']).toBe('4');
+  });
+
   it('turns the server error body into a typed error with its French message', async () => {
     const client = createApiClient(origin, () => null);
     handler = answer(403, '{"error":{"code":"forbidden","message":"accès refusé"}}');

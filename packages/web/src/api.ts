@@ -71,16 +71,21 @@ export interface ApiClient {
   post<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body: unknown): Promise<T>;
   delete<T>(path: string): Promise<T>;
+  /** POSTs a file's bytes as is (e.g. a FINESS extract as text/csv). */
+  postFile<T>(path: string, file: Blob, contentType: string): Promise<T>;
 }
+
+type Body = { json: unknown } | { raw: Blob; type: string } | undefined;
 
 /**
  * A client for the API at `origin` (empty: the page's own origin, as in the browser). The CSRF token is read at
  * each call from `csrf` (by default the one `setCsrfToken` keeps).
  */
 export function createApiClient(origin = '', csrf: () => string | null = () => csrfToken): ApiClient {
-  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  async function request<T>(method: string, path: string, body?: Body, query?: Query): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body && 'json' in body) headers['content-type'] = 'application/json';
+    if (body && 'raw' in body) headers['content-type'] = body.type;
     const token = csrf();
     if (method !== 'GET' && token) headers['x-csrf-token'] = token;
     let response: Response;
@@ -88,7 +93,7 @@ export function createApiClient(origin = '', csrf: () => string | null = () => c
       response = await fetch(`${origin}${apiUrl(path, query)}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : 'json' in body ? JSON.stringify(body.json) : body.raw,
         credentials: 'same-origin',
       });
     } catch {
@@ -115,9 +120,10 @@ export function createApiClient(origin = '', csrf: () => string | null = () => c
   }
   return {
     get: (path, query) => request('GET', path, undefined, query),
-    post: (path, body) => request('POST', path, body ?? {}),
-    patch: (path, body) => request('PATCH', path, body),
+    post: (path, body) => request('POST', path, { json: body ?? {} }),
+    patch: (path, body) => request('PATCH', path, { json: body }),
     delete: (path) => request('DELETE', path),
+    postFile: (path, file, type) => request('POST', path, { raw: file, type }),
   };
 }
 

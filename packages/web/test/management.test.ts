@@ -1,3 +1,4 @@
+import { formatFinessExtract, withFinessKey } from '@rempart/core';
 import { DEMO_PASSWORD } from '@rempart/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +181,64 @@ describe('management pages in chromium against the real server', () => {
     await submitPassword(page, 'directeur@rempart.demo', DEMO_PASSWORD);
     await page.locator('.fr-alert--error').getByText('Identifiants invalides').waitFor();
     await signIn(page, 'directeur@rempart.demo', 'Denis Directeur', 'Directeur-nouveau-2026');
+    await context.close();
+  });
+
+  it('imports a FINESS extract as the regional referent: report of refused lines, idempotent', async () => {
+    const site = (eg: string, ej: string, name: string, department: string) => ({
+      siteFiness: withFinessKey(eg),
+      legalEntityFiness: withFinessKey(ej),
+      name,
+      department,
+      category: 'public' as const,
+      categoryLabel: 'Centre Hospitalier (C.H.)',
+      aggregateCategoryCode: '1102',
+      sphCode: '1',
+    });
+    const badKey = withFinessKey('01999003');
+    const wrongKey = `${badKey.slice(0, 8)}${(Number(badKey[8]) + 1) % 10}`;
+    const csv = formatFinessExtract([
+      site('01999001', '01999000', 'Centre hospitalier du Bugey', '01'),
+      site('01999002', '01999000', 'Centre hospitalier du Bugey — site de Belley', '01'),
+      site('75999001', '75999000', 'Hôpital parisien hors région', '75'),
+      site('01999003', '01999000', 'Site à la clé fausse', '01'),
+    ]).replace(badKey, wrongKey);
+    const ara = await platform.handle.db
+      .selectFrom('organisation')
+      .select('id')
+      .where('kind', '=', 'region')
+      .where('region_code', '=', 'ARA')
+      .executeTakeFirstOrThrow();
+
+    const { context, page } = await openSession(browser, platform.baseUrl);
+    await signIn(page, 'ars.ara@rempart.demo', 'Romain Référent');
+    await page.goto(`/organisations/${ara.id}`);
+    const form = page.getByRole('form', { name: 'Importer un extrait FINESS' });
+    await form.locator('input[type="file"]').setInputFiles({
+      name: 'etalab-finess.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv, 'latin1'),
+    });
+    await form.getByRole('button', { name: 'Importer' }).click();
+    const report = page.getByTestId('import-report');
+    await report.getByText('2 ligne(s) refusée(s)').waitFor();
+    const rows = await report.locator('tbody tr').allTextContents();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^4.*hors du périmètre/);
+    expect(rows[1]).toMatch(/^5.*FINESS ET/);
+
+    const imported = await platform.handle.db
+      .selectFrom('organisation')
+      .select(['name', 'kind'])
+      .where('finess', 'in', [withFinessKey('01999001'), withFinessKey('01999002'), withFinessKey('01999000')])
+      .orderBy('finess')
+      .execute();
+    expect(imported.map((o) => o.kind).sort()).toEqual(['legal_entity', 'site', 'site']);
+    await page.getByTestId('children').getByRole('link', { name: 'Centre hospitalier du Bugey' }).first().waitFor();
+
+    // The same file again changes nothing.
+    await form.getByRole('button', { name: 'Importer' }).click();
+    await report.getByText(/^0 créé\(s\), 0 mis à jour/).waitFor();
     await context.close();
   });
 

@@ -14,6 +14,7 @@ import { useLoad } from '../components/useLoad.js';
 import { CATEGORIES, CATEGORY_LABELS, CHILD_KINDS, KIND_LABELS, KIND_SHORT, KINDS } from '../labels.js';
 import type { EstablishmentCategory, Organisation, OrganisationDetail, OrganisationKind, Page } from '../types.js';
 import { AccessDeniedPage } from './AccessDenied.js';
+import { FinessImport } from './FinessImport.js';
 
 type Child = Organisation & { childCount: number };
 
@@ -125,6 +126,7 @@ export function OrganisationPage() {
 
       <SubtreeSearch id={o.id} />
       <NodeEditor node={o} onChanged={reloadAll} />
+      <FinessImport node={o} onImported={reloadAll} />
     </>
   );
 }
