@@ -134,6 +134,27 @@ describe.each(DIALECTS)('continuity (CaRE D2) on %s', (dialect) => {
     expect(graph.body.activities.map((a: { id: string }) => a.id)).not.toContain('BIO');
   });
 
+  test('concurrent node edits are all kept, even when they create the graph', async () => {
+    // Site A has no graph yet: the first writes race to create it.
+    const site = `/api/organisations/${tree.siteA.id}/continuity`;
+    const keys = Array.from({ length: 12 }, (_, i) => `PAR-${i}`);
+    const results = await Promise.all(
+      keys.map((key) =>
+        rssi.request('PUT', `${site}/components/${key}`, { name: key, kind: 'server', priority: 4, restoreHours: 1 }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(keys.map(() => 200));
+    const graph = await auditor.get(`${site}/graph`);
+    expect(graph.body.components.map((c: { id: string }) => c.id).sort()).toEqual([...keys].sort());
+    await Promise.all(keys.slice(0, 6).map((key) => rssi.delete(`${site}/components/${key}`)));
+    expect((await auditor.get(`${site}/graph`)).body.components).toHaveLength(6);
+    const datasets = await Promise.all(
+      keys.map((key) => rssi.request('PUT', `${site}/datasets/${key}`, { name: key, productionSite: 'A', copies: [] })),
+    );
+    expect(datasets.map((r) => r.status)).toEqual(keys.map(() => 200));
+    expect((await auditor.get(`${site}/datasets`)).body.items).toHaveLength(12);
+  });
+
   test('bad imports name the line or node and change nothing', async () => {
     const files = exportContinuityGraphCsv(smallHospitalDossier().graph);
     const badLine = await rssi.post(`${url}/import`, {

@@ -17,21 +17,28 @@ export const SINGLETON = 'default';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** One record's body, parsed from JSON; `lock` holds the row until the transaction ends (PostgreSQL). */
+/**
+ * Serialises continuity writes of one organisation on PostgreSQL by locking its (always present) organisation
+ * row: locking the record itself would not cover its first creation. SQLite runs one writer at a time anyway.
+ */
+export async function lockOrganisation(db: Db, organisationId: number, dialect: DialectName): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await db.selectFrom('organisation').select('id').where('id', '=', organisationId).forUpdate().executeTakeFirst();
+}
+
+/** One record's body, parsed from JSON. */
 export async function loadRecord(
   db: Db,
   organisationId: number,
   kind: ContinuityKind,
   key: string,
-  lock?: DialectName,
 ): Promise<unknown | undefined> {
-  let query = db
+  const query = db
     .selectFrom('continuity_record')
     .select('body')
     .where('organisation_id', '=', organisationId)
     .where('kind', '=', kind)
     .where('key', '=', key);
-  if (lock === 'postgres') query = query.forUpdate();
   const row = await query.executeTakeFirst();
   return row ? JSON.parse(row.body) : undefined;
 }

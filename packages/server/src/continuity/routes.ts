@@ -38,7 +38,15 @@ import type { Database } from '../db/schema.js';
 import { actorOf } from '../http/context.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
 import { nowIso } from '../http/time.js';
-import { type ContinuityKind, deleteRecord, listRecords, loadRecord, SINGLETON, saveRecord } from './queries.js';
+import {
+  type ContinuityKind,
+  deleteRecord,
+  listRecords,
+  loadRecord,
+  lockOrganisation,
+  SINGLETON,
+  saveRecord,
+} from './queries.js';
 
 /**
  * Continuity and recovery (CaRE D2) of an organisation: BIA and dependency graph (whole or node by node,
@@ -68,9 +76,8 @@ class InvalidContinuityData extends AppError {
 async function storedGraph(
   db: Transaction<Database> | FastifyRequest['server']['db'],
   organisationId: number,
-  lock?: 'postgres' | 'sqlite',
 ): Promise<ContinuityGraph> {
-  const body = await loadRecord(db, organisationId, 'graph', SINGLETON, lock);
+  const body = await loadRecord(db, organisationId, 'graph', SINGLETON);
   if (body === undefined) return EMPTY_GRAPH;
   // Stored bodies were valid when written; parse again so old rows meet today's schema or fail loudly.
   return continuityGraphSchema.parse(body);
@@ -115,7 +122,7 @@ export const continuityRoutes: FastifyPluginAsync = async (base) => {
     throw error;
   });
 
-  /** Runs a graph change in a transaction: load (locked), change, check, store, audit. */
+  /** Runs a graph change in a transaction: lock the organisation, load, change, check, store, audit. */
   async function changeGraph(
     request: FastifyRequest,
     organisationId: number,
@@ -124,7 +131,8 @@ export const continuityRoutes: FastifyPluginAsync = async (base) => {
     summary: (before: ContinuityGraph, after: ContinuityGraph) => Record<string, unknown>,
   ) {
     return db.transaction().execute(async (trx) => {
-      const before = await storedGraph(trx, organisationId, lock);
+      await lockOrganisation(trx, organisationId, lock);
+      const before = await storedGraph(trx, organisationId);
       const after = checkedGraph(change(structuredClone(before)));
       await saveRecord(trx, organisationId, 'graph', SINGLETON, after, actorOf(request).actorUserId);
       await appendAudit(trx, {
@@ -480,7 +488,8 @@ export const continuityRoutes: FastifyPluginAsync = async (base) => {
         }
         const value = parsed.data;
         await db.transaction().execute(async (trx) => {
-          const before = await loadRecord(trx, id, k, key, lock);
+          await lockOrganisation(trx, id, lock);
+          const before = await loadRecord(trx, id, k, key);
           await saveRecord(trx, id, k, idOf(value as { id: string }), value, actorOf(request).actorUserId);
           await appendAudit(trx, {
             ...actorOf(request),
@@ -503,7 +512,8 @@ export const continuityRoutes: FastifyPluginAsync = async (base) => {
       async (request, reply) => {
         const { id, key } = request.params;
         await db.transaction().execute(async (trx) => {
-          const before = await loadRecord(trx, id, k, key, lock);
+          await lockOrganisation(trx, id, lock);
+          const before = await loadRecord(trx, id, k, key);
           if (before === undefined || !(await deleteRecord(trx, id, k, key))) throw notFound(kind);
           await appendAudit(trx, {
             ...actorOf(request),
@@ -546,7 +556,8 @@ export const continuityRoutes: FastifyPluginAsync = async (base) => {
           throw badRequest(`invalid_${kind}`, `${issue.path.join('.') || 'valeur'} : ${issue.message}`);
         }
         await db.transaction().execute(async (trx) => {
-          const before = await loadRecord(trx, id, k, SINGLETON, lock);
+          await lockOrganisation(trx, id, lock);
+          const before = await loadRecord(trx, id, k, SINGLETON);
           await saveRecord(trx, id, k, SINGLETON, parsed.data, actorOf(request).actorUserId);
           await appendAudit(trx, {
             ...actorOf(request),
