@@ -155,6 +155,47 @@ describe.each(DIALECTS)('continuity (CaRE D2) on %s', (dialect) => {
     expect((await auditor.get(`${site}/datasets`)).body.items).toHaveLength(12);
   });
 
+  test('a graph of 10,000 components and 50,000 dependencies goes through import, plan and what-if', async () => {
+    const site = `/api/organisations/${tree.siteA.id}/continuity`;
+    const n = 10_000;
+    const components = Array.from({ length: n }, (_, i) => ({
+      id: `c${i}`,
+      name: `Composant ${i}`,
+      kind: 'server',
+      priority: 1 + (i % 5),
+      restoreHours: 1 + (i % 3),
+    }));
+    const activities = [
+      {
+        id: 'URG',
+        name: 'Urgences',
+        kind: 'care_service',
+        owner: 'X',
+        priority: 1,
+        mtdHours: 8,
+        rtoHours: 4,
+        rpoHours: 1,
+      },
+    ];
+    // Component i depends on up to five lower-numbered ones: acyclic by construction.
+    const dependencies: { from: string; to: string }[] = [{ from: 'URG', to: `c${n - 1}` }];
+    for (let i = 1; dependencies.length < 50_000; i = (i % (n - 1)) + 1) {
+      const to = (i * 7919 + dependencies.length) % i;
+      dependencies.push({ from: `c${i}`, to: `c${to}` });
+    }
+    const document = JSON.stringify({ activities, components, dependencies });
+    const imported = await rssi.post(`${site}/import`, { format: 'json', document });
+    expect(imported.status).toBe(200);
+    expect(imported.body).toMatchObject({ activities: 1, components: n });
+    const plan = await auditor.get(`${site}/plan`);
+    expect(plan.status).toBe(200);
+    expect(plan.body.order).toHaveLength(n);
+    expect(plan.body.cycles).toEqual([]);
+    const whatIf = await auditor.post(`${site}/what-if`, { lost: ['c0'] });
+    expect(whatIf.status).toBe(200);
+    expect(whatIf.body.impactedActivities.map((a: { id: string }) => a.id)).toEqual(['URG']);
+  });
+
   test('bad imports name the line or node and change nothing', async () => {
     const files = exportContinuityGraphCsv(smallHospitalDossier().graph);
     const badLine = await rssi.post(`${url}/import`, {
