@@ -17,11 +17,14 @@ let records = 0;
 let alerts = 0;
 let warnings = 0;
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 for await (const batch of readEvtxChunks(path!, { onWarning: () => warnings++ })) {
   records += batch.length;
   if (engine) for (const r of batch) alerts += engine.evaluate(r).length;
 }
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+const cpu = process.cpuUsage(cpuStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 process.stdout.write(
-  JSON.stringify({ records, alerts, warnings, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }),
+  JSON.stringify({ records, alerts, warnings, seconds, cpuSeconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }),
 );

@@ -29,16 +29,25 @@ class Trie {
  * 0): every contained literal found in one pass, one table read per character.
  */
 class ContainsAutomaton extends Trie {
-  private classes = new Uint16Array(0);
+  /** Character classes: a small table for ASCII, a map for the rest (absent: class 0). */
+  private ascii = new Uint16Array(128);
+  private others = new Map<number, number>();
   private width = 1;
-  private delta = new Int32Array(0);
-  private outputs: (number[] | null)[] = [];
+  private delta: Uint16Array | Int32Array = new Int32Array(0);
+  /** Per node: start and length of its outputs in `outIds` (flat, typed: no per-node arrays on the hot path). */
+  private outStart = new Int32Array(0);
+  private outLength = new Int32Array(0);
+  private outIds = new Int32Array(0);
 
   build(): void {
     const chars = new Map<number, number>();
     for (const m of this.next) for (const c of m.keys()) if (!chars.has(c)) chars.set(c, chars.size + 1);
-    this.classes = new Uint16Array(65536);
-    for (const [c, k] of chars) this.classes[c] = k;
+    this.ascii = new Uint16Array(128);
+    this.others = new Map();
+    for (const [c, k] of chars) {
+      if (c < 128) this.ascii[c] = k;
+      else this.others.set(c, k);
+    }
     const width = chars.size + 1;
     this.width = width;
     const count = this.next.length;
@@ -59,17 +68,30 @@ class ContainsAutomaton extends Trie {
       }
       if (node !== 0 && f !== 0 && out[f]!.length > 0) out[node] = [...out[node]!, ...out[f]!];
     }
-    this.delta = delta;
-    this.outputs = out.map((o) => (o.length > 0 ? o : null));
+    this.delta = count < 65536 ? Uint16Array.from(delta) : delta;
+    this.outStart = new Int32Array(count);
+    this.outLength = new Int32Array(count);
+    const flat: number[] = [];
+    for (let n = 0; n < count; n++) {
+      this.outStart[n] = flat.length;
+      this.outLength[n] = out[n]!.length;
+      flat.push(...out[n]!);
+    }
+    this.outIds = Int32Array.from(flat);
   }
 
   scan(s: string, bits: Uint8Array): void {
-    const { classes, delta, width, outputs } = this;
+    const { ascii, others, delta, width, outStart, outLength, outIds } = this;
     let node = 0;
     for (let i = 0; i < s.length; i++) {
-      node = delta[node * width + (classes[s.charCodeAt(i)] as number)] as number;
-      const out = outputs[node];
-      if (out) for (let k = 0; k < out.length; k++) bits[out[k] as number] = 1;
+      const c = s.charCodeAt(i);
+      const k = c < 128 ? (ascii[c] as number) : (others.get(c) ?? 0);
+      node = delta[node * width + k] as number;
+      const len = outLength[node] as number;
+      if (len !== 0) {
+        const start = outStart[node] as number;
+        for (let j = 0; j < len; j++) bits[outIds[start + j] as number] = 1;
+      }
     }
   }
 }
