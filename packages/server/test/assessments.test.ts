@@ -407,8 +407,16 @@ describe.each(DIALECTS)('CaRE self-assessment API on %s', (dialect) => {
     expect((await referent.get(`/api/organisations/${tree.ara.id}/dashboard?category=x`)).status).toBe(400);
     expect((await referent.get(`/api/organisations/${tree.ara.id}/dashboard?limit=0`)).status).toBe(400);
     expect((await referent.get(`/api/organisations/${tree.bre.id}/dashboard`)).status).toBe(403);
-    const nation = await admin.get(`/api/organisations/${tree.nation.id}/dashboard`);
+    const nation = await admin.get(`/api/organisations/${tree.nation.id}/dashboard?groupBy=region&limit=1`);
     expect(nation.body.counts.organisations).toBe(4);
+    expect(nation.body.items).toHaveLength(1);
+    // Per region: Bretagne has nothing submitted (first, laggard), ARA has the signed assessment.
+    expect(nation.body.groups.map((g: { key: string; signed: number }) => [g.key, g.signed])).toEqual([
+      ['BRE', 0],
+      ['ARA', 1],
+    ]);
+    expect(nation.body.groups[1].meanScore).toBeCloseTo(ej.score, 6);
+    expect((await admin.get(`/api/organisations/${tree.nation.id}/dashboard?groupBy=ght`)).status).toBe(400);
   });
 
   test('every write is in the hash-chained audit trail', async () => {

@@ -162,6 +162,9 @@ export function snapshotValues(assessment: LoadedAssessment, score: AssessmentSc
     score_permyriad: score.overall.score === null ? null : Math.round(score.overall.score * 10_000),
     objectives_reached: score.overall.objectivesReached,
     objectives_applicable: score.overall.objectivesApplicable,
+    objective_statuses: score.objectives
+      .map((o) => (o.status === 'reached' ? 'R' : o.status === 'not_reached' ? 'N' : '-'))
+      .join(''),
     detail: JSON.stringify({
       axes: score.axes.map((a) => ({ id: a.id, score: a.score })),
       objectives: score.objectives.map((o) => ({ id: o.id, status: o.status, score: o.score })),
@@ -169,13 +172,30 @@ export function snapshotValues(assessment: LoadedAssessment, score: AssessmentSc
   };
 }
 
-export const snapshotDetailSchema = z.object({
-  axes: z.array(z.object({ id: z.string(), score: z.number().nullable() })),
-  objectives: z.array(
-    z.object({
-      id: z.string(),
-      status: z.enum(['reached', 'not_reached', 'not_applicable']),
-      score: z.number().nullable(),
-    }),
-  ),
-});
+/** Points the dashboards at an organisation's current assessment (and its last snapshot when given). */
+export async function markLatest(
+  db: Db,
+  v: {
+    organisationId: number;
+    referentialKey: string;
+    assessmentId: number;
+    status: AssessmentStatus;
+    snapshotId?: number;
+  },
+): Promise<void> {
+  const changes = {
+    assessment_id: v.assessmentId,
+    status: v.status,
+    ...(v.snapshotId === undefined ? {} : { snapshot_id: v.snapshotId }),
+  };
+  await db
+    .insertInto('assessment_latest')
+    .values({
+      organisation_id: v.organisationId,
+      referential_key: v.referentialKey,
+      snapshot_id: v.snapshotId ?? null,
+      ...changes,
+    })
+    .onConflict((oc) => oc.columns(['organisation_id', 'referential_key']).doUpdateSet(changes))
+    .execute();
+}

@@ -29,12 +29,12 @@ import {
   fromCare,
   type LoadedAssessment,
   loadAssessment,
+  markLatest,
   organisationOfAssessment,
   revisionConflict,
   roadmapEdits,
   type StoredAnswer,
   scoreOf,
-  snapshotDetailSchema,
   snapshotValues,
 } from './queries.js';
 import {
@@ -339,6 +339,12 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
           })
           .returning('id')
           .executeTakeFirstOrThrow();
+        await markLatest(trx, {
+          organisationId: node.id,
+          referentialKey: referential.id,
+          assessmentId: row.id,
+          status: 'draft',
+        });
         await appendAudit(trx, {
           ...actorOf(request),
           action: 'assessment.created',
@@ -614,11 +620,26 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
           if (Number(updated.numUpdatedRows) !== 1) throw revisionConflict(current.revision + 1, current.revision);
           const score = scoreOf(current);
           // Scores are frozen at each submission (trends); the signature confirms the submitted one.
-          if (to === 'submitted')
-            await trx
+          if (to === 'submitted') {
+            const snapshot = await trx
               .insertInto('assessment_snapshot')
               .values(snapshotValues(current, score, at))
+              .returning('id')
+              .executeTakeFirstOrThrow();
+            await markLatest(trx, {
+              organisationId: current.organisationId,
+              referentialKey: current.referential.id,
+              assessmentId: current.id,
+              status: 'submitted',
+              snapshotId: snapshot.id,
+            });
+          } else {
+            await trx
+              .updateTable('assessment_latest')
+              .set({ status: 'signed' })
+              .where('assessment_id', '=', current.id)
               .execute();
+          }
           await appendAudit(trx, {
             ...actorOf(request),
             action: `assessment.${to}`,
@@ -879,10 +900,21 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
             .regex(/^(\d{2,3}|2[AB])$/)
             .optional(),
           limit: z.coerce.number().int().min(1).max(50_000).default(1000),
+          groupBy: z.enum(['region', 'department', 'category']).optional(),
         }),
         response: {
           200: z.object({
             referential: z.object({ id: z.string(), version: z.number().nullable() }),
+            groups: z.array(
+              z.object({
+                key: z.string(),
+                organisations: z.number(),
+                assessed: z.number(),
+                submitted: z.number(),
+                signed: z.number(),
+                meanScore: z.number().nullable(),
+              }),
+            ),
             counts: z.object({
               organisations: z.number(),
               assessed: z.number(),
@@ -919,32 +951,14 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (request) => {
-      const { referential: key, category, department, limit } = request.query;
+      const { referential: key, category, department, limit, groupBy } = request.query;
       const [from, to] = subtreeRange(request.organisation!.path);
-      const inSubtree = db
-        .selectFrom('organisation as so')
-        .select('so.id')
-        .where('so.path', '>=', from)
-        .where('so.path', '<', to);
-      const latestSnapshot = db
-        .selectFrom('assessment_snapshot as s')
-        .select(['s.organisation_id', (eb) => eb.fn.max('s.id').as('snapshot_id')])
-        .where('s.referential_key', '=', key)
-        .where('s.organisation_id', 'in', inSubtree)
-        .groupBy('s.organisation_id');
-      const latestAssessment = db
-        .selectFrom('assessment as a')
-        .innerJoin('referential_version as rv', 'rv.id', 'a.referential_version_id')
-        .select(['a.organisation_id', (eb) => eb.fn.max('a.id').as('assessment_id')])
-        .where('rv.referential_key', '=', key)
-        .where('a.organisation_id', 'in', inSubtree)
-        .groupBy('a.organisation_id');
       let query = db
         .selectFrom('organisation as o')
-        .leftJoin(latestSnapshot.as('ls'), 'ls.organisation_id', 'o.id')
-        .leftJoin('assessment_snapshot as snap', 'snap.id', 'ls.snapshot_id')
-        .leftJoin(latestAssessment.as('la'), 'la.organisation_id', 'o.id')
-        .leftJoin('assessment as asm', 'asm.id', 'la.assessment_id')
+        .leftJoin('assessment_latest as l', (join) =>
+          join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
+        )
+        .leftJoin('assessment_snapshot as snap', 'snap.id', 'l.snapshot_id')
         .select([
           'o.id',
           'o.name',
@@ -952,32 +966,74 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
           'o.category',
           'o.department',
           'o.region_code',
-          'asm.status',
+          'l.status',
           'snap.score_permyriad',
           'snap.objectives_reached',
           'snap.objectives_applicable',
           'snap.at',
-          'snap.detail',
+          'snap.referential_version',
+          'snap.objective_statuses',
         ])
         .where('o.path', '>=', from)
         .where('o.path', '<', to)
-        .where((eb) => eb.or([eb('o.kind', 'in', ['legal_entity', 'site']), eb('asm.id', 'is not', null)]));
+        .where((eb) => eb.or([eb('o.kind', 'in', ['legal_entity', 'site']), eb('l.assessment_id', 'is not', null)]));
       if (category) query = query.where('o.category', '=', category);
       if (department) query = query.where('o.department', '=', department);
-      const rows = await query.orderBy('o.id').execute();
+      const rows = await query.execute();
 
-      const referential = await newestReferential(request, key);
-      const titles = referential ? indexReferential(referential).objectives : new Map();
+      // Objective order of each referential version met in the snapshots (usually one or two versions).
+      const orders = new Map<number, { ids: string[]; titles: Map<string, string> }>();
+      for (const version of new Set(rows.flatMap((r) => (r.referential_version ? [r.referential_version] : [])))) {
+        const referential = await findReferential(db, key, version);
+        const objectives = referential.axes.flatMap((a) => a.objectives);
+        orders.set(version, {
+          ids: objectives.map((o) => o.id),
+          titles: new Map(objectives.map((o) => [o.id, o.title])),
+        });
+      }
+      const newest = await newestReferential(request, key);
+      const STATUS = { R: 'reached', N: 'not_reached', '-': 'not_applicable' } as const;
+      // Counters per version and objective position: one pass over short strings, no per-row objects.
+      const counters = new Map<number, { reached: number[]; applicable: number[] }>();
+      for (const [version, order] of orders) {
+        counters.set(version, { reached: order.ids.map(() => 0), applicable: order.ids.map(() => 0) });
+      }
+      const scores = new Float64Array(rows.length);
+      rows.forEach((r, index) => {
+        scores[index] = r.score_permyriad === null || r.score_permyriad === undefined ? -1 : r.score_permyriad;
+        const counter = r.referential_version ? counters.get(r.referential_version) : undefined;
+        const statuses = r.objective_statuses;
+        if (!counter || !statuses) return;
+        for (let i = 0; i < counter.reached.length; i++) {
+          const c = statuses.charCodeAt(i);
+          if (c === 82 /* R */) {
+            counter.reached[i]!++;
+            counter.applicable[i]!++;
+          } else if (c === 78 /* N */) counter.applicable[i]!++;
+        }
+      });
       const shares = new Map<string, { reached: number; applicable: number }>();
-      const items = rows.map((r) => {
-        const detail = r.detail ? snapshotDetailSchema.safeParse(JSON.parse(r.detail)) : null;
+      for (const [version, counter] of counters) {
+        orders.get(version)!.ids.forEach((id, i) => {
+          const s = shares.get(id) ?? { reached: 0, applicable: 0 };
+          s.reached += counter.reached[i]!;
+          s.applicable += counter.applicable[i]!;
+          if (s.applicable > 0) shares.set(id, s);
+        });
+      }
+      const scoreOfRow = (r: (typeof rows)[number]) =>
+        r.score_permyriad === null || r.score_permyriad === undefined ? null : r.score_permyriad / 10_000;
+      // Laggards first: never submitted (-1), then the lowest scores.
+      const order = rows.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]! || rows[a]!.id - rows[b]!.id);
+      const sorted = order.slice(0, limit).map((i) => rows[i]!);
+      const items = sorted.map((r) => {
         const objectives: Record<string, 'reached' | 'not_reached' | 'not_applicable'> = {};
-        for (const o of detail?.success ? detail.data.objectives : []) {
-          objectives[o.id] = o.status;
-          const s = shares.get(o.id) ?? { reached: 0, applicable: 0 };
-          if (o.status !== 'not_applicable') s.applicable++;
-          if (o.status === 'reached') s.reached++;
-          shares.set(o.id, s);
+        const order = r.referential_version ? orders.get(r.referential_version) : undefined;
+        if (order && r.objective_statuses) {
+          order.ids.forEach((id, i) => {
+            const c = r.objective_statuses![i] as keyof typeof STATUS | undefined;
+            if (c && STATUS[c]) objectives[id] = STATUS[c];
+          });
         }
         return {
           organisationId: r.id,
@@ -987,31 +1043,54 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
           department: r.department,
           regionCode: r.region_code,
           status: (r.status ?? 'none') as 'none' | (typeof ASSESSMENT_STATUSES)[number],
-          score: r.score_permyriad === null || r.score_permyriad === undefined ? null : r.score_permyriad / 10_000,
+          score: scoreOfRow(r),
           objectivesReached: r.objectives_reached ?? null,
           objectivesApplicable: r.objectives_applicable ?? null,
           snapshotAt: r.at ?? null,
           objectives,
         };
       });
-      // Laggards first: never submitted, then the lowest scores.
-      items.sort((a, b) => (a.score ?? -1) - (b.score ?? -1) || a.organisationId - b.organisationId);
+      const count = (list: typeof rows) => ({
+        organisations: list.length,
+        assessed: list.filter((r) => r.status).length,
+        submitted: list.filter((r) => r.at).length,
+        signed: list.filter((r) => r.status === 'signed').length,
+      });
+      const groups = new Map<string, typeof rows>();
+      if (groupBy) {
+        const column = { region: 'region_code', department: 'department', category: 'category' } as const;
+        for (const r of rows) {
+          const k = r[column[groupBy]] ?? 'inconnu';
+          const list = groups.get(k);
+          if (list) list.push(r);
+          else groups.set(k, [r]);
+        }
+      }
+      const titleOf = (id: string) =>
+        [...orders.values()].find((o) => o.titles.has(id))?.titles.get(id) ??
+        (newest ? indexReferential(newest).objectives.get(id)?.objective.title : undefined) ??
+        id;
       return {
-        referential: { id: key, version: referential?.version ?? null },
-        counts: {
-          organisations: items.length,
-          assessed: items.filter((i) => i.status !== 'none').length,
-          submitted: items.filter((i) => i.snapshotAt !== null).length,
-          signed: items.filter((i) => i.status === 'signed').length,
-        },
+        referential: { id: key, version: newest?.version ?? null },
+        counts: count(rows),
+        groups: [...groups.entries()]
+          .map(([k, list]) => {
+            const scores = list.map(scoreOfRow).filter((v): v is number => v !== null);
+            return {
+              key: k,
+              ...count(list),
+              meanScore: scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length,
+            };
+          })
+          .sort((a, b) => (a.meanScore ?? -1) - (b.meanScore ?? -1) || a.key.localeCompare(b.key)),
         objectives: [...shares.entries()].map(([id, s]) => ({
           id,
-          title: titles.get(id)?.objective.title ?? id,
+          title: titleOf(id),
           reached: s.reached,
           applicable: s.applicable,
           share: s.applicable === 0 ? null : s.reached / s.applicable,
         })),
-        items: items.slice(0, limit),
+        items,
       };
     },
   );

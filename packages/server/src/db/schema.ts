@@ -22,6 +22,7 @@ export interface Database {
   assessment: AssessmentTable;
   assessment_snapshot: AssessmentSnapshotTable;
   roadmap_edit: RoadmapEditTable;
+  assessment_latest: AssessmentLatestTable;
   continuity_record: ContinuityRecordTable;
 }
 
@@ -198,6 +199,8 @@ export interface AssessmentSnapshotTable {
   objectives_reached: number;
   objectives_applicable: number;
   detail: string;
+  /** One character per objective in referential order: `R` reached, `N` not reached, `-` not applicable. */
+  objective_statuses: string | null;
 }
 
 /** What a user changed on a roadmap measure (owner, due date, status). */
@@ -210,6 +213,15 @@ export interface RoadmapEditTable {
   status: string;
   updated_at: string;
   updated_by: number | null;
+}
+
+/** Each organisation's current assessment and last snapshot, per referential (dashboards). */
+export interface AssessmentLatestTable {
+  organisation_id: number;
+  referential_key: string;
+  assessment_id: number;
+  status: string;
+  snapshot_id: number | null;
 }
 
 /** A continuity document of an organisation (graph, dataset, exercise…); `body` is JSON parsed by @rempart/core. */

@@ -4,6 +4,7 @@ import { foundation } from './0001-foundation.js';
 import { assessments } from './0002-assessments.js';
 import { continuity } from './0003-continuity.js';
 import { results } from './0005-results.js';
+import { assessmentLatest } from './0006-assessment-latest.js';
 
 /**
  * Every migration, in order. Names sort lexically; add new ones at the end with the next number.
@@ -15,5 +16,6 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0002-assessments': assessments(dialect),
     '0003-continuity': continuity(dialect),
     '0005-results': results(dialect),
+    '0006-assessment-latest': assessmentLatest(dialect),
   };
 }
