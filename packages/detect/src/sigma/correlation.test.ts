@@ -129,5 +129,15 @@ correlation: {type: event_count, rules: [failed_logon], timespan: 10s, condition
       ['Sum', 'unsupported'],
       ['Bad', 'schema'],
     ]);
+    const refs = parseSigmaYaml(
+      `${BASE}---\ntitle: Ghost\ncorrelation: {type: event_count, rules: [no_such_rule], timespan: 1h, condition: {gt: 1}}\n---\ntitle: Chain\nname: chain\ncorrelation: {type: event_count, rules: [chain2], timespan: 1h, condition: {gt: 1}}\n---\ntitle: Chain2\nname: chain2\ncorrelation: {type: event_count, rules: [failed_logon], timespan: 1h, condition: {gt: 1}}\n`,
+      'r.yml',
+    );
+    const e2 = new SigmaEngine(refs.documents);
+    expect(e2.problems.map((p) => [p.title, p.code, p.message])).toEqual([
+      ['Ghost', 'schema', expect.stringContaining('no_such_rule')],
+      ['Chain', 'unsupported', expect.stringContaining('chain2')],
+    ]);
+    expect(e2.counts.correlations).toBe(1);
   });
 });

@@ -89,8 +89,20 @@ export class SigmaEngine {
     const correlationDocs = documents.filter((d): d is SigmaCorrelationRule => d.kind === 'correlation');
     const suppressed = new Set<string>();
     const generating = new Set<string>();
+    const ruleRefs = new Set<string>();
+    for (const d of documents) if (d.kind === 'rule') for (const r of [d.id, d.name]) if (r) ruleRefs.add(r);
+    const correlationRefs = new Set(correlationDocs.flatMap((c) => [c.id, c.name]).filter((r): r is string => !!r));
     for (const c of correlationDocs) {
       try {
+        const chained = c.rules.filter((r) => correlationRefs.has(r));
+        if (chained.length > 0)
+          throw new RuleCompileError(
+            'unsupported',
+            `corrélation de corrélations non prise en charge (${chained.join(', ')})`,
+          );
+        const unknown = c.rules.filter((r) => !ruleRefs.has(r));
+        if (unknown.length > 0)
+          throw new RuleCompileError('schema', `règle(s) référencée(s) introuvable(s) : ${unknown.join(', ')}`);
         this.correlations.push(new CorrelationState(c));
         for (const r of c.rules) (c.generate ? generating : suppressed).add(r);
       } catch (e) {
