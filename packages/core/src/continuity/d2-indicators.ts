@@ -421,8 +421,7 @@ export function computeD2Indicators(dossier: ContinuityDossier, options: D2Indic
     const milestones = infra?.milestones.filter((m) => m.objective === 'D2.O3.B') ?? [];
     const reasons: string[] = [];
     if (infra && !infra.isolation.capable) reasons.push('pas de capacité d’isolement technique (« bouton rouge »)');
-    if (infra && infra.isolation.capable && infra.isolation.steps.length === 0)
-      reasons.push('étapes d’isolement non décrites');
+    if (infra?.isolation.capable && infra.isolation.steps.length === 0) reasons.push('étapes d’isolement non décrites');
     if (infra && milestones.length === 0) reasons.push('aucun jalon de cloisonnement daté');
     out.push(
       indicator(
