@@ -8,7 +8,7 @@ export default defineProject({
     environment: 'node',
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     // A real server and a real browser: sign-in with argon2id, page loads and a few round trips per step.
-    testTimeout: 120_000,
+    testTimeout: 180_000,
     hookTimeout: 120_000,
   },
 });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp, type DatabaseHandle, loadConfig, migrateToLatest, openDatabase, seedDemo } from '@rempart/server';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { onTestFailed } from 'vitest';
 
 export const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
@@ -96,12 +97,25 @@ export async function openSession(browser: Browser, baseUrl: string): Promise<Br
     locale: 'fr-FR',
     viewport: { width: 1280, height: 900 },
   });
+  // Generous: the CI machine has two cores shared with every other suite, and sign-in hashes with argon2id.
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // When a step fails, keep what the page showed: its URL, its problems and a screenshot.
+  onTestFailed(async ({ task }) => {
+    const file = join(process.env.REMPART_SCREENSHOTS ?? tmpdir(), `rempart-failure-${task.id}.png`);
+    try {
+      if (page.isClosed()) return;
+      await page.screenshot({ path: file, fullPage: true });
+      console.error(`[web test failed] ${task.name}: page at ${page.url()}, screenshot ${file}`, problems);
+    } catch {
+      // The browser may be gone already; the assertion error says enough then.
+    }
+  });
   page.on('requestfailed', (request) => {
     // Navigating away cancels what the previous page was still loading: not a failure of the server.
     const reason = request.failure()?.errorText ?? 'unknown';
