@@ -19,7 +19,8 @@ function rempart(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-describe('rempart foundation commands', () => {
+// Each case spawns the real command several times; on a loaded 2-core machine a spawn takes seconds.
+describe('rempart foundation commands', { timeout: 240_000 }, () => {
   test('--help lists the commands and each command has its own help', () => {
     const top = rempart(['--help']);
     expect(top.code).toBe(0);

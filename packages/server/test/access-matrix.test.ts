@@ -51,7 +51,8 @@ const CASES = Object.entries(caseModules)
 
 type Caller = { name: string; role: Role; detailed: boolean; client: Client; email: string };
 
-describe.each(DIALECTS)('route × role × subtree matrix on %s', (dialect) => {
+// Hundreds of requests per database: a generous timeout for a loaded CI machine.
+describe.each(DIALECTS)('route × role × subtree matrix on %s', { timeout: 300_000 }, (dialect) => {
   let server: TestServer;
   let tree: Tree;
   const callers: Caller[] = [];
