@@ -419,6 +419,55 @@ describe.each(DIALECTS)('CaRE self-assessment API on %s', (dialect) => {
     expect((await admin.get(`/api/organisations/${tree.nation.id}/dashboard?groupBy=ght`)).status).toBe(400);
   });
 
+  test('hostile parameters and bodies on every route are refused with a code and change nothing', async () => {
+    const revisionBefore = (await rssi.get(`/api/assessments/${assessmentId}`)).body.revision;
+    const trailBefore = (await rssi.get(`/api/organisations/${tree.ejA.id}/audit?limit=1`)).body.items[0].id;
+    const a = `/api/assessments/${assessmentId}`;
+    const cases: Array<[string, string, unknown, number[]]> = [
+      ['GET', '/api/assessments/abc/score', undefined, [400]],
+      ['GET', '/api/assessments/99999999999999999999/score', undefined, [400, 404]],
+      ['GET', '/api/assessments/1%27%20OR%201=1/score', undefined, [400]],
+      ['GET', '/api/referentials/care/versions/0', undefined, [400]],
+      ['GET', `/api/referentials/${'x'.repeat(65)}/versions/1`, undefined, [400]],
+      ['GET', `/api/organisations/${tree.ejA.id}/dashboard?limit=99999999`, undefined, [400]],
+      ['GET', `/api/organisations/${tree.ejA.id}/dashboard?department=69%27--`, undefined, [400]],
+      ['GET', `/api/organisations/${tree.ejA.id}/dashboard?referential=../etc`, undefined, [400]],
+      ['GET', `/api/organisations/${tree.ejA.id}/dashboard?unknown=1`, undefined, [400]],
+      ['POST', `/api/organisations/${tree.ejA.id}/assessments`, { referentialId: "care'; --" }, [400]],
+      ['POST', `/api/organisations/${tree.ejA.id}/assessments`, { referentialId: 'care', version: -1 }, [400]],
+      ['POST', `/api/organisations/${tree.ejA.id}/assessments`, { referentialId: 'care', category: 'clinique' }, [400]],
+      ['POST', `/api/organisations/${tree.ejA.id}/assessments`, [], [400]],
+      ['POST', `${a}/submit`, { revision: 'x' }, [400]],
+      ['POST', `${a}/submit`, { revision: 0, force: true }, [400]],
+      ['POST', `${a}/sign`, {}, [400]],
+      ['POST', `${a}/prefill`, { revision: 0, readings: 'ad.anssi_level=3' }, [400]],
+      [
+        'POST',
+        `${a}/prefill`,
+        {
+          revision: 0,
+          readings: Array.from({ length: 501 }, () => ({
+            key: 'ad.audit_done',
+            value: true,
+            source: { tool: 't', observedAt: '2026-01-01T00:00:00Z' },
+          })),
+        },
+        [400],
+      ],
+      ['PATCH', `${a}/roadmap/M-PSSI`, { owner: 'a\u0000b', dueDate: null, status: 'todo' }, [400]],
+      ['PATCH', `${a}/roadmap/M-PSSI`, { owner: 'x'.repeat(201), dueDate: null, status: 'todo' }, [400]],
+      ['PATCH', `${a}/roadmap/M-PSSI`, { owner: null, dueDate: null, status: 'fini' }, [400]],
+      ['PATCH', `${a}/roadmap/${'M'.repeat(65)}`, { owner: null, dueDate: null, status: 'todo' }, [400]],
+    ];
+    for (const [method, url, body, statuses] of cases) {
+      const r = await director.request(method, url, body as Record<string, unknown> | undefined);
+      expect(statuses, `${method} ${url.slice(0, 70)} → ${r.status}`).toContain(r.status);
+      expect(typeof r.body?.error?.code, `${method} ${url.slice(0, 70)}`).toBe('string');
+    }
+    expect((await rssi.get(`/api/assessments/${assessmentId}`)).body.revision).toBe(revisionBefore);
+    expect((await rssi.get(`/api/organisations/${tree.ejA.id}/audit?limit=1`)).body.items[0].id).toBe(trailBefore);
+  });
+
   test('every write is in the hash-chained audit trail', async () => {
     const trail = await rssi.get(`/api/organisations/${tree.ejA.id}/audit?limit=100`);
     const actions = trail.body.items.map((e: { action: string }) => e.action);
