@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   BUNDLED_REFERENTIALS,
   importCisoLibrary,
@@ -23,16 +24,18 @@ export function bundledReferentials(): Promise<Referential[]> {
   return bundled;
 }
 
-// Parsed referential versions by row id: rows never change once written, so the cache cannot go stale.
-const parsed = new Map<number, Referential>();
+// Parsed referentials by the SHA-256 of their source: rows never change once written, and keying by content
+// (not row id) stays right when one process talks to several databases (tests, tools).
+const parsed = new Map<string, Referential>();
 
 export async function referentialOfRow(db: Db, rowId: number): Promise<Referential> {
-  const cached = parsed.get(rowId);
-  if (cached) return cached;
   const row = await db.selectFrom('referential_version').select('source').where('id', '=', rowId).executeTakeFirst();
   if (!row) throw notFound('référentiel');
+  const digest = createHash('sha256').update(row.source).digest('hex');
+  const cached = parsed.get(digest);
+  if (cached) return cached;
   const referential = parseReferential(row.source, `referential_version ${rowId}`);
-  parsed.set(rowId, referential);
+  parsed.set(digest, referential);
   return referential;
 }
 
