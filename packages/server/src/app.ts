@@ -40,6 +40,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
+    // Router-level refusals (malformed percent-encoding, over-long path parameters) in our error format too.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return reply.status(tooLong ? 414 : 400).send({
+        error: tooLong
+          ? { code: 'uri_too_long', message: 'paramètre d’URL trop long' }
+          : { code: 'bad_url', message: 'URL mal formée' },
+      });
+    },
     logger:
       options.logger === false
         ? false

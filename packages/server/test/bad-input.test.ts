@@ -170,6 +170,10 @@ describe.each(DIALECTS)('bad input on %s', (dialect) => {
       expect(r.body).not.toContain('root:');
       expect(r.statusCode).toBeLessThan(500);
     }
+    const long = await server.app.inject({ method: 'GET', url: `/api/organisations/${'1'.repeat(150)}` });
+    expect([long.statusCode, long.json().error.code]).toEqual([414, 'uri_too_long']);
+    const garbled = await server.app.inject({ method: 'GET', url: '/api/organisations/%E0%A4%A' });
+    expect([garbled.statusCode, garbled.json().error.code]).toEqual([400, 'bad_url']);
     const api = await server.app.inject({ method: 'GET', url: '/api/../../etc/passwd' });
     expect(api.body).not.toContain('root:');
   });
