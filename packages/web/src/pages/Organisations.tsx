@@ -124,9 +124,10 @@ export function OrganisationPage() {
         <ChildrenTable items={children.data.items} />
       )}
 
-      <SubtreeSearch id={o.id} />
-      <NodeEditor node={o} onChanged={reloadAll} />
-      <FinessImport node={o} onImported={reloadAll} />
+      {/* Keyed by node: moving to another node starts a new search and fresh forms. */}
+      <SubtreeSearch key={`search-${o.id}`} id={o.id} />
+      <NodeEditor key={`edit-${o.id}`} node={o} onChanged={reloadAll} />
+      <FinessImport key={`import-${o.id}`} node={o} onImported={reloadAll} />
     </>
   );
 }
@@ -160,14 +161,6 @@ function SubtreeSearch({ id }: { id: number }) {
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    // A new node starts a new search.
-    void id;
-    setResults(null);
-    setNext(null);
-    setError(null);
-  }, [id]);
 
   async function load(after: number) {
     setBusy(true);
@@ -370,8 +363,6 @@ function CreateChildForm({
   const [created, setCreated] = useState<Organisation | null>(null);
   const [busy, setBusy] = useState(false);
   const establishment = kind === 'legal_entity' || kind === 'site';
-
-  useEffect(() => setKind(kinds[0]!), [kinds]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
