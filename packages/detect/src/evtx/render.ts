@@ -37,6 +37,22 @@ function collect(nodes: XmlNode[], values: EvtxValue[], els: [XmlElement, EvtxVa
   }
 }
 
+const MULTI = Symbol('multi');
+
+/** Value of content made of one text or one non-fragment substitution without allocating; MULTI otherwise. */
+function singleValue(nodes: XmlNode[], values: EvtxValue[]): Scalar | undefined | typeof MULTI {
+  if (nodes.length === 0) return undefined;
+  if (nodes.length !== 1) return MULTI;
+  const n = nodes[0] as XmlNode;
+  if (n.k === K_TEXT) return n.value;
+  if (n.k === K_SUBST) {
+    const v = values[n.index];
+    if (v === undefined || v === null) return undefined;
+    return isFragment(v) ? MULTI : v;
+  }
+  return MULTI;
+}
+
 function textOf(v: Scalar): string {
   return Array.isArray(v) ? v.map((x) => textOf(x as Scalar)).join(',') : v === null ? '' : String(v);
 }
@@ -52,10 +68,16 @@ function joinTexts(texts: Scalar[]): JsonValue {
 function renderAttributes(attrs: XmlAttribute[], values: EvtxValue[]): JsonObject | null {
   let out: JsonObject | null = null;
   for (const a of attrs) {
-    const texts: Scalar[] = [];
-    collect(a.parts, values, [], texts);
-    if (texts.length === 0) continue;
-    const v = joinTexts(texts);
+    let v: JsonValue;
+    const single = singleValue(a.parts, values);
+    if (single === undefined) continue;
+    if (single !== MULTI) v = single as JsonValue;
+    else {
+      const texts: Scalar[] = [];
+      collect(a.parts, values, [], texts);
+      if (texts.length === 0) continue;
+      v = joinTexts(texts);
+    }
     if (v === '' || v === null) continue;
     if (out === null) out = {};
     out[a.name] = v;
@@ -63,17 +85,18 @@ function renderAttributes(attrs: XmlAttribute[], values: EvtxValue[]): JsonObjec
   return out;
 }
 
-function memberName(name: string, seen: Map<string, number>): string {
-  const n = seen.get(name);
-  if (n === undefined) {
-    seen.set(name, 1);
-    return name;
-  }
-  seen.set(name, n + 1);
+/** Key for a member: the name, or name_1, name_2… when it is already taken (reference rendering). */
+function memberName(name: string, obj: JsonObject): string {
+  if (!(name in obj)) return name;
+  let n = 1;
+  while (`${name}_${n}` in obj) n++;
   return `${name}_${n}`;
 }
 
 function dataValue(el: XmlElement, values: EvtxValue[]): JsonValue {
+  const single = singleValue(el.children, values);
+  if (single === undefined) return '';
+  if (single !== MULTI) return single as JsonValue;
   const texts: Scalar[] = [];
   collect(el.children, values, [], texts);
   return texts.length === 0 ? '' : joinTexts(texts);
@@ -82,6 +105,9 @@ function dataValue(el: XmlElement, values: EvtxValue[]): JsonValue {
 function nameAttribute(el: XmlElement, values: EvtxValue[]): string | null {
   for (const a of el.attrs) {
     if (a.name !== 'Name') continue;
+    const single = singleValue(a.parts, values);
+    if (single === undefined) return null;
+    if (typeof single === 'string') return single === '' ? null : single;
     const texts: Scalar[] = [];
     collect(a.parts, values, [], texts);
     const v = texts.length === 0 ? '' : textOf(joinTexts(texts) as Scalar);
@@ -93,6 +119,14 @@ function nameAttribute(el: XmlElement, values: EvtxValue[]): string | null {
 /** Renders one element's value: scalar, null, or object with `#attributes` / `#text` / children. */
 export function renderElement(el: XmlElement, values: EvtxValue[]): JsonValue {
   const attrs = el.attrs.length === 0 ? null : renderAttributes(el.attrs, values);
+  const single = singleValue(el.children, values);
+  if (single !== MULTI) {
+    const text = single === undefined ? null : (single as JsonValue);
+    if (attrs === null) return text;
+    const obj: JsonObject = { '#attributes': attrs };
+    if (text !== null) obj['#text'] = text;
+    return obj;
+  }
   const els: [XmlElement, EvtxValue[]][] = [];
   const texts: Scalar[] = [];
   collect(el.children, values, els, texts);
@@ -105,7 +139,6 @@ export function renderElement(el: XmlElement, values: EvtxValue[]): JsonValue {
   }
   const obj: JsonObject = {};
   if (attrs !== null) obj['#attributes'] = attrs;
-  const seen = new Map<string, number>();
   const container = el.name === 'EventData' || el.name === 'UserData';
   let named = false;
   if (container) {
@@ -121,7 +154,7 @@ export function renderElement(el: XmlElement, values: EvtxValue[]): JsonValue {
     if (container && c.name === 'Data') {
       if (named) {
         const key = nameAttribute(c, v);
-        if (key !== null) obj[memberName(key, seen)] = dataValue(c, v);
+        if (key !== null) obj[memberName(key, obj)] = dataValue(c, v);
       } else if (!positionalDone) {
         positionalDone = true;
         const data: JsonValue[] = [];
@@ -130,7 +163,7 @@ export function renderElement(el: XmlElement, values: EvtxValue[]): JsonValue {
       }
       continue;
     }
-    obj[memberName(c.name, seen)] = renderElement(c, v);
+    obj[memberName(c.name, obj)] = renderElement(c, v);
   }
   return obj;
 }
