@@ -2,18 +2,8 @@ import { referentialRow } from '../../src/assessments/referentials.js';
 import { nowIso } from '../../src/http/time.js';
 import type { CaseContext, RouteCase } from './types.js';
 
-/**
- * The foundation case of `POST /api/users/:id/grants` grants `auditor` on the tested node to the first
- * account (the national admin caller), which would give it `evidence.read` there. Those grants are made by
- * a caller (`created_by` set), unlike the matrix's own: remove them so each caller holds only its role.
- */
-async function withoutGrantsFromOtherCases(ctx: CaseContext): Promise<void> {
-  await ctx.db.deleteFrom('role_grant').where('created_by', 'is not', null).where('role', '=', 'auditor').execute();
-}
-
 /** An assessment of `ctx.orgId`, written straight into the database (draft, or submitted for sign-off). */
 async function assessmentAt(ctx: CaseContext, status: 'draft' | 'submitted' = 'draft'): Promise<number> {
-  await withoutGrantsFromOtherCases(ctx);
   const { id: versionId } = await referentialRow(ctx.db, 'care', undefined);
   const at = nowIso();
   const row = await ctx.db

@@ -1,4 +1,5 @@
 import { nowIso } from '../../src/http/time.js';
+import { insertUser } from '../../src/users/queries.js';
 import type { RouteCase } from './types.js';
 
 const csv = (ctx: { unique: string }) => `finess;etalab;100;2026-01-01\n# ${ctx.unique}\n`;
@@ -68,19 +69,20 @@ export const cases: RouteCase[] = [
     method: 'POST',
     url: '/api/users/:id/grants',
     request: async (c) => {
-      const user = await c.db.selectFrom('app_user').select('id').orderBy('id').executeTakeFirstOrThrow();
-      return { url: `/api/users/${user.id}/grants`, body: { role: 'auditor', organisationId: c.orgId } };
+      // A fresh account each time, so no caller of the matrix gains a role from it.
+      const userId = await insertUser(c.db, { email: `grantee${c.unique}@matrix.fr`, displayName: 'G', passwordHash: null });
+      return { url: `/api/users/${userId}/grants`, body: { role: 'auditor', organisationId: c.orgId } };
     },
   },
   {
     method: 'DELETE',
     url: '/api/grants/:id',
     request: async (c) => {
-      const user = await c.db.selectFrom('app_user').select('id').orderBy('id').executeTakeFirstOrThrow();
+      const userId = await insertUser(c.db, { email: `revoked${c.unique}@matrix.fr`, displayName: 'R', passwordHash: null });
       const grant = await c.db
         .insertInto('role_grant')
         .values({
-          user_id: user.id,
+          user_id: userId,
           role: `matrix_${c.unique}`,
           organisation_id: c.orgId,
           detailed_findings: 0,
