@@ -6,7 +6,7 @@ const bool = z
   .transform((v) => ['true', '1', 'yes'].includes(v));
 
 const EnvSchema = z.object({
-  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535).default(3000),
+  PORT: z.coerce.number({ message: 'expected a port number (0: any free port)' }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z
     .string()
