@@ -55,6 +55,20 @@ describe.each(DIALECTS)('technical results pushed by the engines on %s', (dialec
     expect((await referent.get(`/api/organisations/${tree.siteA.id}/results`)).status).toBe(403);
   });
 
+  test('indicators come back as readings that pre-fill a CaRE self-assessment, with their source', async () => {
+    const r = await rssi.get(`/api/organisations/${tree.siteA.id}/indicator-readings`);
+    expect(r.status).toBe(200);
+    expect(r.body.readings).toContainEqual({
+      key: 'detect.alerts_critical',
+      value: 1,
+      source: {
+        tool: 'detect',
+        reference: expect.stringMatching(/^résultat n° \d+$/),
+        observedAt: '2026-11-20T10:00:00.000Z',
+      },
+    });
+  });
+
   test('an older result pushed late does not overwrite newer indicators', async () => {
     const older = { ...detectBundle(0), generatedAt: '2026-01-01T00:00:00.000Z' };
     expect((await cli.post(`/api/organisations/${tree.siteA.id}/results/detect`, older)).status).toBe(201);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { indicatorReadingSchema } from '@rempart/core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -208,6 +209,42 @@ export const resultRoutes: FastifyPluginAsync = async (base) => {
         .where('id', '=', request.params.id)
         .executeTakeFirstOrThrow();
       return { ...toResultOut(row), bundle: JSON.parse(row.bundle) as unknown };
+    },
+  );
+
+  app.get(
+    '/organisations/:id/indicator-readings',
+    {
+      config: { access: access.on('indicators.read', idFrom('params', 'id')) },
+      schema: {
+        tags: ['results'],
+        description: 'The latest indicators in the shape `POST /assessments/:id/prefill` takes as `readings`.',
+        params: IdParams,
+        response: { 200: z.object({ readings: z.array(indicatorReadingSchema) }) },
+      },
+    },
+    async (request) => {
+      const rows = await db
+        .selectFrom('indicator as i')
+        .leftJoin('technical_result as r', 'r.id', 'i.result_id')
+        .select(['i.key', 'i.value', 'i.measured_at', 'i.result_id', 'r.engine'])
+        .where('i.organisation_id', '=', request.params.id)
+        .orderBy('i.key')
+        .execute();
+      return {
+        readings: rows.flatMap((r) => {
+          const reading = indicatorReadingSchema.safeParse({
+            key: r.key,
+            value: JSON.parse(r.value),
+            source: {
+              tool: r.engine ?? 'rempart',
+              ...(r.result_id ? { reference: `résultat n° ${r.result_id}` } : {}),
+              observedAt: r.measured_at,
+            },
+          });
+          return reading.success ? [reading.data] : [];
+        }),
+      };
     },
   );
 

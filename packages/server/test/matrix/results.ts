@@ -57,6 +57,11 @@ export const cases: RouteCase[] = [
   },
   {
     method: 'GET',
+    url: '/api/organisations/:id/indicator-readings',
+    request: (c) => ({ url: `/api/organisations/${c.orgId}/indicator-readings` }),
+  },
+  {
+    method: 'GET',
     url: '/api/organisations/:id/indicators',
     request: (c) => ({ url: `/api/organisations/${c.orgId}/indicators` }),
   },
