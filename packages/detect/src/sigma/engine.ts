@@ -79,6 +79,9 @@ export class SigmaEngine {
   private readonly everywhere: Entry[] = [];
   private readonly correlations: CorrelationState[] = [];
   private readonly literals = new LiteralIndex();
+  private literalBits = new Uint32Array(0);
+  private literalDone = new Uint32Array(0);
+  private literalGen = 0;
   readonly rules: CompiledRule[] = [];
   readonly problems: RuleProblem[] = [];
   /** YAML documents that were not Sigma documents (no logsource/detection/correlation), skipped. */
@@ -198,8 +201,18 @@ export class SigmaEngine {
     const any = bucket ? bucket.any : EMPTY;
     if (byId.length === 0 && any.length === 0 && this.everywhere.length === 0) return [];
     const view = new EventView(record.event, record.recordId, record.timestamp);
-    view.literalBits = new Uint8Array(this.literals.atomCount);
-    view.literalDone = new Uint8Array(this.literals.fieldCount);
+    if (this.literalBits.length !== this.literals.atomCount) {
+      this.literalBits = new Uint32Array(this.literals.atomCount);
+      this.literalDone = new Uint32Array(this.literals.fieldCount);
+    }
+    if (++this.literalGen === 0xffffffff) {
+      this.literalGen = 1;
+      this.literalBits.fill(0);
+      this.literalDone.fill(0);
+    }
+    view.literalBits = this.literalBits;
+    view.literalDone = this.literalDone;
+    view.literalGen = this.literalGen;
     let alerts: Alert[] | null = null;
     alerts = this.run(byId, view, alerts);
     alerts = this.run(any, view, alerts);

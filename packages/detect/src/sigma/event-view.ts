@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from '../evtx/render.js';
 
-const NONE = new Uint8Array(0);
+const NONE = new Uint32Array(0);
 
 function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -13,9 +13,13 @@ function isObject(v: unknown): v is JsonObject {
  */
 export class EventView {
   readonly fields = new Map<string, JsonValue>();
-  /** Literal-index state for this event (set by the engine): matched atoms, fields already scanned. */
-  literalBits: Uint8Array = NONE;
-  literalDone: Uint8Array = NONE;
+  /**
+   * Literal-index state (set by the engine, buffers shared between events): an atom matched and a field was
+   * scanned for this event when their entry equals `literalGen`, so nothing is cleared between events.
+   */
+  literalBits: Uint32Array = NONE;
+  literalDone: Uint32Array = NONE;
+  literalGen = 1;
   private lowered: Map<string, string[] | null> | null = null;
   readonly channel: string;
   readonly eventId: number;

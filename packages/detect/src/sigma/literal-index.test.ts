@@ -26,8 +26,9 @@ describe('literal index (Aho–Corasick DFA and tries)', () => {
           const index = new LiteralIndex();
           const ids = atoms.map((a) => index.atom('CommandLine', a.kind, a.lit));
           const ev = new EventView(aSysmonEvent(1, { CommandLine: values.length === 1 ? values[0]! : values }).event);
-          ev.literalBits = new Uint8Array(index.atomCount);
-          ev.literalDone = new Uint8Array(index.fieldCount);
+          ev.literalBits = new Uint32Array(index.atomCount);
+          ev.literalDone = new Uint32Array(index.fieldCount);
+          ev.literalGen = 7;
           index.scanField(ev, index.fieldSlot('CommandLine'));
           atoms.forEach((a, i) => {
             const expected = values.some((v) => naive(a.kind, a.lit, v));

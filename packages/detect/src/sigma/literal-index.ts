@@ -80,7 +80,7 @@ class ContainsAutomaton extends Trie {
     this.outIds = Int32Array.from(flat);
   }
 
-  scan(s: string, bits: Uint8Array): void {
+  scan(s: string, bits: Uint32Array, gen: number): void {
     const { ascii, others, delta, width, outStart, outLength, outIds } = this;
     let node = 0;
     for (let i = 0; i < s.length; i++) {
@@ -90,7 +90,7 @@ class ContainsAutomaton extends Trie {
       const len = outLength[node] as number;
       if (len !== 0) {
         const start = outStart[node] as number;
-        for (let j = 0; j < len; j++) bits[outIds[start + j] as number] = 1;
+        for (let j = 0; j < len; j++) bits[outIds[start + j] as number] = gen;
       }
     }
   }
@@ -169,33 +169,34 @@ export class LiteralIndex {
     this.built = true;
   }
 
-  /** Marks in `ev.literalBits` every atom of field slot `slot` that the event's value matches. */
+  /** Stamps in `ev.literalBits` (with the event's generation) every atom of field slot `slot` its value matches. */
   scanField(ev: EventView, slot: number): void {
     if (!this.built) this.build();
-    ev.literalDone[slot] = 1;
+    const gen = ev.literalGen;
+    ev.literalDone[slot] = gen;
     const fl = this.fields[slot] as FieldLiterals;
     const values = ev.strings(fl.field, true);
     if (values === null) return;
     const bits = ev.literalBits;
-    for (const id of fl.always) bits[id] = 1;
+    for (const id of fl.always) bits[id] = gen;
     for (let v = 0; v < values.length; v++) {
       const s = values[v] as string;
-      fl.contains?.scan(s, bits);
-      if (fl.prefixes) walk(fl.prefixes, s, bits, false);
-      if (fl.suffixes) walk(fl.suffixes, s, bits, true);
+      fl.contains?.scan(s, bits, gen);
+      if (fl.prefixes) walk(fl.prefixes, s, bits, false, gen);
+      if (fl.suffixes) walk(fl.suffixes, s, bits, true, gen);
       const eq = fl.equals?.get(s);
-      if (eq) for (const id of eq) bits[id] = 1;
+      if (eq) for (const id of eq) bits[id] = gen;
     }
   }
 }
 
-function walk(trie: Trie, s: string, bits: Uint8Array, reversed: boolean): void {
+function walk(trie: Trie, s: string, bits: Uint32Array, reversed: boolean, gen: number): void {
   let node = 0;
   for (let k = 0; k < s.length; k++) {
     const n = trie.next[node]!.get(s.charCodeAt(reversed ? s.length - 1 - k : k));
     if (n === undefined) return;
     node = n;
     const out = trie.out[node] as number[];
-    for (let i = 0; i < out.length; i++) bits[out[i] as number] = 1;
+    for (let i = 0; i < out.length; i++) bits[out[i] as number] = gen;
   }
 }

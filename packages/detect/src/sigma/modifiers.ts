@@ -472,23 +472,24 @@ function stringValuesTest(
       if (ids.length === 1) {
         const id = ids[0] as number;
         return (ev) => {
-          if (ev.literalDone[slot] !== 1) {
+          if (ev.literalDone[slot] !== ev.literalGen) {
             if (ev.literalDone.length === 0)
               return ev.strings(field, true)?.some((s) => matchForm(forms[0]!, s)) ?? false;
             index.scanField(ev, slot);
           }
-          return ev.literalBits[id] === 1;
+          return ev.literalBits[id] === ev.literalGen;
         };
       }
       return (ev) => {
-        if (ev.literalDone[slot] !== 1) {
+        if (ev.literalDone[slot] !== ev.literalGen) {
           if (ev.literalDone.length === 0) {
             return ev.strings(field, true)?.some((s) => forms.some((f) => matchForm(f!, s))) ?? false;
           }
           index.scanField(ev, slot);
         }
         const bits = ev.literalBits;
-        for (let i = 0; i < ids.length; i++) if (bits[ids[i] as number] === 1) return true;
+        const gen = ev.literalGen;
+        for (let i = 0; i < ids.length; i++) if (bits[ids[i] as number] === gen) return true;
         return false;
       };
     }
