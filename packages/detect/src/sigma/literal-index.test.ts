@@ -33,7 +33,7 @@ describe('literal index (Aho–Corasick DFA and tries)', () => {
           atoms.forEach((a, i) => {
             const expected = values.some((v) => naive(a.kind, a.lit, v));
             expect(
-              ev.literalBits[ids[i]!] === 1,
+              ev.literalBits[ids[i]!] === 7,
               `${a.kind} ${JSON.stringify(a.lit)} in ${JSON.stringify(values)}`,
             ).toBe(expected);
           });
