@@ -93,7 +93,12 @@ describe('rempart detect', { timeout: 180_000 }, () => {
     expect(rempart(['detect', '--rules', CORPUS_DIR]).err).toContain('at least one EVTX');
     expect(rempart(['detect', '--rules', CORPUS_DIR, join(dir, 'absent.evtx')]).err).toContain('introuvable');
     expect(rempart(['detect', '--rules', CORPUS_DIR, picked[0]!.evtxPath!, '--min-level', 'severe']).code).toBe(2);
-    const push = rempart([
+    const push = rempart(['detect', '--rules', CORPUS_DIR, picked[0]!.evtxPath!, '--push', 'https://rempart.example/']);
+    expect(push.code).toBe(2);
+    expect(push.err).toContain('--push needs --token-file');
+    const notAToken = join(dir, 'not-a-token');
+    writeFileSync(notAToken, 'hunter2\n');
+    const badToken = rempart([
       'detect',
       '--rules',
       CORPUS_DIR,
@@ -101,10 +106,10 @@ describe('rempart detect', { timeout: 180_000 }, () => {
       '--push',
       'https://rempart.example/',
       '--token-file',
-      't',
+      notAToken,
     ]);
-    expect(push.code).toBe(2);
-    expect(push.err).toContain("--push n'est pas encore disponible");
+    expect(badToken.code).toBe(2);
+    expect(badToken.err).toContain('does not hold a Rempart API token');
     expect(rempart(['detect', '--help']).out).toMatch(/^Usage: rempart detect/);
   });
 });

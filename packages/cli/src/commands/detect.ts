@@ -1,4 +1,6 @@
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type Alert,
@@ -12,6 +14,7 @@ import {
 } from '@rempart/detect';
 import { z } from 'zod';
 import { CliError, type Command } from '../command.js';
+import { pushResult } from '../push.js';
 import { parseOptions } from './shared.js';
 
 const LEVEL_LABELS: Record<(typeof LEVELS)[number], string> = {
@@ -88,8 +91,9 @@ Options:
   --csv <file>           write the timeline as CSV (Hayabusa columns)
   --jsonl <file>         write the timeline as JSON lines
   --quiet-rules          do not list the rules that could not be loaded
-  --push <url>           send alerts to a Rempart server (not available yet)
-  --token-file <file>    token for --push`,
+  --push <url>           send the alerts to a Rempart server (establishment's detection results)
+  --token-file <file>    API token for --push (rempart token create …), read from the file
+  --org <id>             organisation to push for (default: the token's)`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -101,6 +105,7 @@ Options:
         'quiet-rules': { type: 'boolean' },
         push: { type: 'string' },
         'token-file': { type: 'string' },
+        org: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
@@ -114,14 +119,12 @@ Options:
         'quiet-rules': z.boolean().optional(),
         push: z.string().url().optional(),
         'token-file': z.string().min(1).optional(),
+        org: z.coerce.number().int().positive().optional(),
         inputs: z.array(z.string().min(1)).min(1, 'at least one EVTX file or folder is required'),
       }),
       { ...values, inputs: positionals },
     );
-    if (options.push !== undefined)
-      throw new CliError(
-        "--push n'est pas encore disponible : la réception des alertes par le serveur Rempart n'existe pas encore",
-      );
+    if (options.push !== undefined && !options['token-file']) throw new CliError('--push needs --token-file');
     const rulesInfo = await stat(options.rules).catch(() => null);
     if (!rulesInfo?.isDirectory()) throw new CliError(`${options.rules}: dossier de règles introuvable`);
     const { inputs, missing } = await collectInputs(options.inputs);
@@ -160,6 +163,61 @@ Options:
       await timeline.close();
     }
     process.stdout.write(summaryTable(summary, counts.rules, options['min-level']));
+    if (options.push) {
+      const bundle = detectBundle(alerts, summary, counts.rules, await rulesetFingerprint(options.rules, counts.rules));
+      const stored = await pushResult(
+        { url: options.push, tokenFile: options['token-file']!, organisationId: options.org },
+        'detect',
+        bundle,
+      );
+      process.stderr.write(`${stored}\n`);
+    }
     return 0;
   },
 };
+
+/** The most recent alerts the server keeps per push (it refuses more). */
+const PUSH_MAX_ALERTS = 20_000;
+
+/** The `rempart.detect/1` bundle the server's detection results expect. */
+function detectBundle(alerts: Alert[], summary: ScanSummary, rules: number, rulesetVersion: string) {
+  const sorted = [...alerts].sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0));
+  return {
+    format: 'rempart.detect/1',
+    generatedAt: new Date().toISOString(),
+    rulesetVersion,
+    rules,
+    files: summary.files,
+    events: summary.events,
+    truncated: sorted.length > PUSH_MAX_ALERTS,
+    alerts: sorted.slice(0, PUSH_MAX_ALERTS).map((a) => ({
+      timestamp: a.timestamp,
+      computer: a.computer.slice(0, 300),
+      channel: a.channel.slice(0, 300),
+      eventId: Number.isInteger(a.eventId) ? a.eventId : 0,
+      level: a.level,
+      ruleId: a.ruleId.slice(0, 200),
+      ruleTitle: a.ruleTitle.slice(0, 500),
+      details: a.details.slice(0, 4000),
+    })),
+  };
+}
+
+/** A version for the rule set: the rule count and a hash of every rule file's content, in path order. */
+async function rulesetFingerprint(dir: string, rules: number): Promise<string> {
+  const hash = createHash('sha256');
+  const walk = async (path: string): Promise<void> => {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      for (const e of (await readdir(path)).sort()) await walk(join(path, e));
+    } else if (/\.ya?ml$/i.test(path)) {
+      hash
+        .update(relative(dir, path))
+        .update('\0')
+        .update(await readFile(path))
+        .update('\0');
+    }
+  };
+  await walk(dir);
+  return `sigma-${rules}-${hash.digest('hex').slice(0, 12)}`;
+}
