@@ -6,6 +6,7 @@ import { HomePage } from './pages/Home.js';
 import { OrganisationPage, OrganisationRootsPage } from './pages/Organisations.js';
 import { PasswordResetPage } from './pages/PasswordReset.js';
 import { SignInPage } from './pages/SignIn.js';
+import { TechnicalResultsPage } from './pages/security/TechnicalResults.js';
 import { UsersPage } from './pages/Users.js';
 
 export interface AppRoute {
@@ -43,6 +44,7 @@ export const routes: AppRoute[] = [
   { path: '/organisations/:id', element: <OrganisationPage />, title: 'Organisation' },
   { path: '/organisations/:id/comptes', element: <UsersPage />, title: 'Comptes et rôles' },
   { path: '/organisations/:id/journal', element: <AuditPage />, title: "Journal d'audit" },
+  { path: '/organisations/:id/securite', element: <TechnicalResultsPage />, title: 'Sécurité opérationnelle' },
   {
     path: '/comptes',
     element: <UsersPage />,

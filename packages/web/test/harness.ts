@@ -157,3 +157,10 @@ export async function apiSession(baseUrl: string, email: string, password: strin
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
   };
 }
+
+/** Problems a page must never show: blocked by the CSP, failed asset loads, script errors. */
+export function seriousProblems(problems: string[]): string[] {
+  return problems.filter(
+    (p) => /Content Security Policy|Refused to|page error|request failed/i.test(p) && !p.includes('/api/'),
+  );
+}

@@ -10,6 +10,7 @@ import {
   launchChromium,
   openSession,
   type RunningPlatform,
+  seriousProblems,
   startPlatform,
   submitPassword,
 } from './harness.js';
@@ -23,13 +24,6 @@ function readQrCode(file: string): string {
     throw new Error(`${ZBARIMG} is missing: install zbar-tools (apt-get install -y zbar-tools)`);
   const out = execFileSync(ZBARIMG, ['--raw', '-q', '-Sbinary', file], { stdio: ['ignore', 'pipe', 'ignore'] });
   return out.toString('utf8').replace(/\n$/, '');
-}
-
-/** Problems a page must never show: blocked by the CSP, failed asset loads, script errors. */
-function seriousProblems(problems: string[]): string[] {
-  return problems.filter(
-    (p) => /Content Security Policy|Refused to|page error|request failed/i.test(p) && !p.includes('/api/'),
-  );
 }
 
 describe('web shell in chromium against the real server', () => {

@@ -111,6 +111,11 @@ export function OrganisationPage() {
             Journal d’audit
           </Button>
         </li>
+        <li>
+          <Button priority="secondary" size="small" linkProps={{ to: `/organisations/${o.id}/securite` }}>
+            Sécurité opérationnelle
+          </Button>
+        </li>
       </ul>
 
       <h2>Sous-niveaux</h2>
