@@ -89,6 +89,21 @@ describe.each(DIALECTS)('route × role × subtree matrix on %s', { timeout: 300_
     }
   });
 
+  test('the OpenAPI document describes every API route', async () => {
+    const doc = (await server.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+      ),
+    );
+    const missing = server.app.routeRules.map((r) => `${r.method} ${r.url}`).filter((r) => !documented.has(r));
+    expect(missing).toEqual([]);
+  });
+
   function expected(rule: Access, caller: Caller, inside: boolean): boolean {
     if (rule.kind === 'public' || rule.kind === 'signed_in' || rule.kind === 'pending_mfa') return true;
     const holds =
