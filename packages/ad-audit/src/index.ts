@@ -1,1 +1,2 @@
-export {};
+export * from './model.js';
+export * from './security-descriptor.js';
