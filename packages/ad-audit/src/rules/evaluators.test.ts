@@ -134,7 +134,10 @@ const PLANT: Record<string, (s: DirectorySnapshot) => void> = {
     user(s, 'Administrator').userAccountControl = UAC.NORMAL_ACCOUNT;
     group(s, 'Protected Users').members = [];
   },
-  'P-ProtectedUsers': (s) => void (group(s, 'Protected Users').members = []),
+  'P-ProtectedUsers': (s) => {
+    addAdmin(s, 'opsadmin', { userAccountControl: UAC.NORMAL_ACCOUNT | UAC.NOT_DELEGATED });
+    group(s, 'Protected Users').members = [];
+  },
   'P-RecycleBin': (s) => void (s.domain.recycleBinEnabled = false),
   'P-AdminSDHolderACL': (s) =>
     void s.securityDescriptors[1]!.securityDescriptor.dacl!.aces.push(ace(`${DOMAIN_SID}-1105`, 0xf01ff)),

@@ -406,7 +406,10 @@ export const EVALUATORS: Record<string, Evaluator> = {
   'P-ProtectedUsers': (ctx) => {
     const pu = ctx.idx.groupByRid(525);
     const protectedSids = new Set(pu ? ctx.idx.effectiveMembers(pu).map((a) => a.sid) : []);
-    return list(ctx.privileged.filter((a) => a.kind === 'user' && enabled(a) && !protectedSids.has(a.sid)));
+    // The RID-500 account stays out: it is the break-glass account, usable when Kerberos is broken.
+    return list(
+      ctx.privileged.filter((a) => a.kind === 'user' && enabled(a) && rid(a.sid) !== 500 && !protectedSids.has(a.sid)),
+    );
   },
   'P-RecycleBin': (ctx) =>
     ctx.snap.domain.recycleBinEnabled === false
