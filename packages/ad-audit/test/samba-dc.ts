@@ -69,7 +69,10 @@ export async function startSambaDc(opts: { realm?: string; domain?: string } = {
     );
   }
   const confFile = join(dir, 'etc', 'smb.conf');
-  const proc = spawn('samba', ['-i', '-s', confFile, '--debuglevel=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn('samba', ['-i', '-s', confFile, '--debuglevel=0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -114,12 +117,29 @@ export async function startSambaDc(opts: { realm?: string; domain?: string } = {
     async stop() {
       if (proc.exitCode === null) {
         const done = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
-        const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        // samba forks its service processes into the group we created with detached: signal the whole group.
+        const signal = (sig: NodeJS.Signals) => {
+          try {
+            if (proc.pid) process.kill(-proc.pid, sig);
+          } catch {
+            proc.kill(sig);
+          }
+        };
+        signal('SIGTERM');
+        const t = setTimeout(() => signal('SIGKILL'), 5000);
         await done;
         clearTimeout(t);
       }
-      rmSync(dir, { recursive: true, force: true });
+      // samba's forked workers may still flush files for a moment after the main process exits.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+          break;
+        } catch (e) {
+          if (attempt >= 20) throw e;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
     },
   };
   return dc;

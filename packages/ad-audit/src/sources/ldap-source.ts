@@ -206,7 +206,8 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
     url: opts.url,
     connectTimeout: opts.connectTimeoutMs ?? 10_000,
     timeout: phaseTimeout,
-    tlsOptions,
+    // ldapts wraps ldap:// sockets in TLS at connect time when tlsOptions is set: only give them for ldaps://.
+    ...(parsed.protocol === 'ldaps:' ? { tlsOptions } : {}),
     strictDN: false,
   });
 
@@ -228,7 +229,7 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
     progress(`connexion à ${parsed.host}`);
     if (opts.startTls) {
       try {
-        await client.startTLS(tlsOptions);
+        await client.startTLS({ ...tlsOptions });
       } catch (e) {
         throw classify(e, 'StartTLS');
       }
