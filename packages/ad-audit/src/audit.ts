@@ -1,4 +1,6 @@
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { InputError } from './bundle.js';
 import type { DirectorySnapshot } from './model.js';
 import { type AffectedObject, EVALUATORS, evalContext } from './rules/evaluators.js';
 import { CATEGORIES, type Category, loadDefaultRuleSet, type RuleDefinition, type RuleSet } from './rules/ruleset.js';
@@ -30,7 +32,7 @@ export interface AuditBundle {
   checklist: string;
   generatedAt: string;
   domain: { dnsName: string; sid: string; netbiosName: string | null };
-  source: DirectorySnapshot['source'];
+  source: DirectorySnapshot['source'] | 'pingcastle';
   server: string | null;
   counts: { users: number; computers: number; groups: number };
   scores: { global: number; categories: Record<Category, number> };
@@ -155,4 +157,21 @@ export function bundleSummary(bundle: AuditBundle) {
     findingCount: bundle.findings.filter((f) => f.status === 'failed').length,
     incompletePhases: [...new Set(bundle.incomplete.map((i) => i.phase))],
   };
+}
+
+/** Parses an accepted-risk exceptions file (YAML or JSON: `exceptions: [{ruleId, justification, owner, expires}]`). */
+export function parseExceptionsFile(text: string): RiskException[] {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (e) {
+    throw new InputError('AD_EXCEPTIONS_SYNTAX', `fichier d'exceptions illisible : ${(e as Error).message}`);
+  }
+  const r = exceptionsFileSchema.safeParse(data);
+  if (!r.success)
+    throw new InputError(
+      'AD_EXCEPTIONS_INVALID',
+      `fichier d'exceptions invalide : ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return r.data.exceptions;
 }

@@ -1,9 +1,13 @@
 export * from './audit.js';
+export * from './bundle.js';
+export * from './diff.js';
 export * from './ldap-values.js';
 export { DirectoryIndex, privilegedGroups } from './membership.js';
 export * from './model.js';
+export { renderHtmlReport } from './report/html.js';
 export type { AffectedObject, Measure } from './rules/evaluators.js';
 export { EVALUATORS } from './rules/evaluators.js';
 export * from './rules/ruleset.js';
 export * from './security-descriptor.js';
 export * from './sources/ldap-source.js';
+export { importPingCastleXml } from './sources/pingcastle-source.js';

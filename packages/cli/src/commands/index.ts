@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { ad } from './ad.js';
 import { auditVerify } from './audit-verify.js';
 import { detect } from './detect.js';
 import { importFiness } from './import-finess.js';
@@ -8,4 +9,4 @@ import { token } from './token.js';
 import { user } from './user.js';
 
 /** Every sub-command, in the order `rempart --help` lists them. Add one line per command. */
-export const commands: Command[] = [serve, migrate, importFiness, auditVerify, user, token, detect];
+export const commands: Command[] = [serve, migrate, importFiness, auditVerify, user, token, detect, ad];

@@ -1,0 +1,218 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  type AuditBundle,
+  CollectError,
+  collectFromLdap,
+  diffAudits,
+  InputError,
+  importPingCastleXml,
+  parseBundle,
+  parseExceptionsFile,
+  type RiskException,
+  renderHtmlReport,
+  runAudit,
+} from '@rempart/ad-audit';
+import { z } from 'zod';
+import { CliError, type Command, wantsHelp } from '../command.js';
+import { parseOptions } from './shared.js';
+
+const HELP = `rempart ad — audit de sécurité Active Directory (points de contrôle ANSSI, score façon PingCastle)
+
+  rempart ad audit --url ldaps://dc.exemple.local --bind-dn <DN> (--password-file <f> | --password-env <VAR>)
+                   [--ca <ca.pem>] [--starttls] [--tls-server-name <nom>] [--exceptions <f.yaml>]
+                   [--phase-timeout <s>] --html <rapport.html> --json <resultat.json>
+  rempart ad import <ad_hc_*.xml | resultat.json> [--exceptions <f>] [--html <f>] [--json <f>]
+  rempart ad diff <avant.json> <apres.json>
+
+Le mot de passe n'est jamais accepté sur la ligne de commande. La vérification du certificat du
+contrôleur est toujours active : fournissez l'autorité avec --ca. Importés partiellement : PingCastle
+ad_hc_*.xml (audit passé, scores et règles déclenchées) et résultats JSON de Rempart. Les archives
+SharpHound et ldapdomaindump ne sont pas encore prises en charge.`;
+
+const MAX_INPUT = 64 * 1024 * 1024;
+
+async function readInput(path: string): Promise<string> {
+  let s: Awaited<ReturnType<typeof stat>>;
+  try {
+    s = await stat(path);
+  } catch {
+    throw new CliError(`fichier introuvable : ${path}`);
+  }
+  if (s.size > MAX_INPUT)
+    throw new CliError(`fichier trop volumineux (${s.size} octets, maximum ${MAX_INPUT}) : ${path}`);
+  return readFile(path, 'utf8');
+}
+
+async function loadExceptions(path: string | undefined): Promise<RiskException[]> {
+  if (!path) return [];
+  try {
+    return parseExceptionsFile(await readInput(path));
+  } catch (e) {
+    if (e instanceof InputError) throw new CliError(`[${e.code}] ${e.message}`);
+    throw e;
+  }
+}
+
+async function writeOutputs(bundle: AuditBundle, html?: string, json?: string): Promise<void> {
+  if (json) await writeFile(json, `${JSON.stringify(bundle, null, 2)}\n`);
+  if (html) await writeFile(html, renderHtmlReport(bundle));
+  const failed = bundle.findings.filter((f) => f.status === 'failed').length;
+  const notEvaluated = bundle.findings.filter((f) => f.status === 'not_evaluated').length;
+  process.stdout.write(
+    `Domaine ${bundle.domain.dnsName} : niveau ANSSI ${bundle.anssiLevel}/5, score global ${bundle.scores.global}/100 ` +
+      `(objets obsolètes ${bundle.scores.categories.StaleObjects}, comptes privilégiés ${bundle.scores.categories.PrivilegedAccounts}, ` +
+      `approbations ${bundle.scores.categories.Trusts}, anomalies ${bundle.scores.categories.Anomalies}) ; ${failed} point(s) en échec, ${notEvaluated} non évalué(s).\n`,
+  );
+}
+
+const auditSchema = z
+  .object({
+    url: z.string().regex(/^ldaps?:\/\//, 'URL ldaps:// ou ldap:// attendue'),
+    'bind-dn': z.string().min(3),
+    'password-file': z.string().optional(),
+    'password-env': z.string().optional(),
+    ca: z.string().optional(),
+    starttls: z.boolean().optional(),
+    'tls-server-name': z.string().optional(),
+    exceptions: z.string().optional(),
+    'phase-timeout': z.coerce.number().int().min(1).max(86_400).optional(),
+    html: z.string().optional(),
+    json: z.string().optional(),
+  })
+  .refine((o) => o['password-file'] || o['password-env'], {
+    message: '--password-file ou --password-env requis',
+    path: ['password-file'],
+  })
+  .refine((o) => o.html || o.json, { message: '--html ou --json requis', path: ['html'] });
+
+async function runAuditCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      'bind-dn': { type: 'string' },
+      'password-file': { type: 'string' },
+      'password-env': { type: 'string' },
+      password: { type: 'string' },
+      ca: { type: 'string' },
+      starttls: { type: 'boolean' },
+      'tls-server-name': { type: 'string' },
+      exceptions: { type: 'string' },
+      'phase-timeout': { type: 'string' },
+      html: { type: 'string' },
+      json: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (values.password !== undefined)
+    throw new CliError(
+      '--password est refusé : un mot de passe sur la ligne de commande est visible de tous (ps) ; utilisez --password-file ou --password-env',
+    );
+  const o = parseOptions(auditSchema, values);
+  let password: string;
+  if (o['password-file']) password = (await readInput(o['password-file'])).replace(/\r?\n$/, '');
+  else {
+    const v = process.env[o['password-env'] as string];
+    if (!v) throw new CliError(`variable d'environnement ${o['password-env']} vide ou absente`);
+    password = v;
+  }
+  const exceptions = await loadExceptions(o.exceptions);
+  let snapshot: Awaited<ReturnType<typeof collectFromLdap>>;
+  try {
+    snapshot = await collectFromLdap({
+      url: o.url,
+      bindDn: o['bind-dn'],
+      password,
+      ...(o.ca ? { caFile: o.ca } : {}),
+      ...(o['tls-server-name'] ? { tlsServerName: o['tls-server-name'] } : {}),
+      startTls: o.starttls === true,
+      ...(o['phase-timeout'] ? { phaseTimeoutMs: o['phase-timeout'] * 1000 } : {}),
+      progress: (m) => process.stderr.write(`${m}\n`),
+    });
+  } catch (e) {
+    if (e instanceof CollectError) throw new CliError(`[${e.code}] ${e.message}`);
+    throw e;
+  }
+  await writeOutputs(runAudit(snapshot, { exceptions }), o.html, o.json);
+  return 0;
+}
+
+async function runImport(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { html: { type: 'string' }, json: { type: 'string' }, exceptions: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [file] = positionals;
+  if (!file || positionals.length !== 1) throw new CliError('usage : rempart ad import <ad_hc_*.xml | resultat.json>');
+  if (/\.zip$/i.test(file)) throw new CliError('import SharpHound (.zip) non pris en charge dans cette version');
+  const text = await readInput(file);
+  let bundle: AuditBundle;
+  try {
+    if (/^\s*</.test(text)) bundle = importPingCastleXml(text);
+    else bundle = parseBundle(text);
+  } catch (e) {
+    if (e instanceof InputError) throw new CliError(`[${e.code}] ${e.message}`);
+    throw e;
+  }
+  await writeOutputs(bundle, values.html, values.json);
+  return 0;
+}
+
+async function runDiff(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: {} });
+  if (positionals.length !== 2) throw new CliError('usage : rempart ad diff <avant.json> <apres.json>');
+  const load = async (p: string) => {
+    try {
+      return parseBundle(await readInput(p));
+    } catch (e) {
+      if (e instanceof InputError) throw new CliError(`${p} : [${e.code}] ${e.message}`);
+      throw e;
+    }
+  };
+  const d = diffAudits(await load(positionals[0] as string), await load(positionals[1] as string));
+  const lines = [
+    `Score global : ${d.from.globalScore} → ${d.to.globalScore} ; niveau ANSSI : ${d.from.anssiLevel} → ${d.to.anssiLevel}`,
+    ...d.new.map((f) => `+ nouveau   ${f.ruleId} — ${f.title} (${f.affectedCount} objet(s), ${f.points} pts)`),
+    ...d.worsened.map(
+      (w) =>
+        `! aggravé   ${w.after.ruleId} — ${w.before.affectedCount} → ${w.after.affectedCount} objet(s), ${w.before.points} → ${w.after.points} pts`,
+    ),
+    ...d.improved.map(
+      (w) => `~ amélioré  ${w.after.ruleId} — ${w.before.affectedCount} → ${w.after.affectedCount} objet(s)`,
+    ),
+    ...d.fixed.map((f) => `- corrigé   ${f.ruleId} — ${f.title}`),
+    ...d.unknown.map((f) => `? non évalué dans le second audit : ${f.ruleId}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+export const ad: Command = {
+  name: 'ad',
+  summary: 'audit de sécurité Active Directory (ANSSI, PingCastle), import et comparaison',
+  help: HELP,
+  async run(argv) {
+    const [sub, ...rest] = argv;
+    if (!sub || (wantsHelp(argv) && !['audit', 'import', 'diff'].includes(sub))) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    if (wantsHelp(rest)) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    try {
+      if (sub === 'audit') return await runAuditCommand(rest);
+      if (sub === 'import') return await runImport(rest);
+      if (sub === 'diff') return await runDiff(rest);
+    } catch (e) {
+      if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+        throw new CliError(e.message);
+      throw e;
+    }
+    throw new CliError(`sous-commande inconnue : ${sub} (audit, import, diff)`);
+  },
+};
