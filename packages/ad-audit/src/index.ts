@@ -10,4 +10,5 @@ export { EVALUATORS } from './rules/evaluators.js';
 export * from './rules/ruleset.js';
 export * from './security-descriptor.js';
 export * from './sources/ldap-source.js';
+export * from './sources/ldapdomaindump-source.js';
 export { importPingCastleXml } from './sources/pingcastle-source.js';
