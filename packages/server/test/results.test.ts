@@ -1,7 +1,12 @@
+import { runAudit } from '@rempart/ad-audit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { aCleanDomain, NOW } from '../../ad-audit/src/test-builders.js';
 import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
 import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
 import { detectBundle } from './matrix/results.js';
+
+/** A bundle as `rempart ad audit --json` writes it (dates as strings). */
+const toJson = (bundle: unknown) => JSON.parse(JSON.stringify(bundle)) as Record<string, unknown>;
 
 describe.each(DIALECTS)('technical results pushed by the engines on %s', (dialect) => {
   let server: TestServer;
@@ -74,6 +79,34 @@ describe.each(DIALECTS)('technical results pushed by the engines on %s', (dialec
     expect((await cli.post(`/api/organisations/${tree.siteA.id}/results/detect`, older)).status).toBe(201);
     const indicators = await rssi.get(`/api/organisations/${tree.siteA.id}/indicators`);
     expect(indicators.body.indicators.find((i: { key: string }) => i.key === 'detect.alerts_critical').value).toBe(1);
+  });
+
+  test('an AD audit sets the D1 AD indicator (ANSSI level) only when the collection was complete', async () => {
+    const clean = aCleanDomain();
+    const complete = runAudit(clean, { now: NOW });
+    const pushed = await cli.post(`/api/organisations/${tree.siteA.id}/results/ad-audit`, toJson(complete));
+    expect(pushed.status).toBe(201);
+    expect(pushed.body.indicators).toMatchObject({
+      'ad.audit_done': true,
+      'ad.collection_complete': true,
+      'ad.anssi_level': complete.anssiLevel,
+    });
+    expect(pushed.body.headline).toContain(`niveau ANSSI ${complete.anssiLevel}`);
+
+    const partial = runAudit(
+      { ...clean, incomplete: [{ phase: 'acl', code: 'denied', reason: 'insufficientAccessRights' }] },
+      { now: NOW },
+    );
+    const later = { ...toJson(partial), generatedAt: new Date(NOW.getTime() + 86_400_000).toISOString() };
+    const second = await cli.post(`/api/organisations/${tree.siteA.id}/results/ad-audit`, later);
+    expect(second.status).toBe(201);
+    expect(second.body.indicators['ad.anssi_level']).toBeUndefined();
+    expect(second.body.headline).toContain('collecte incomplète');
+    const readings = await rssi.get(`/api/organisations/${tree.siteA.id}/indicator-readings`);
+    const level = readings.body.readings.find((r: { key: string }) => r.key === 'ad.anssi_level');
+    expect(level.source.observedAt).toBe(new Date(complete.generatedAt).toISOString()); // still the complete audit's
+    const foreign = await cli.post(`/api/organisations/${tree.siteA.id}/results/ad-audit`, detectBundle());
+    expect(foreign.body.error.code).toBe('invalid_bundle');
   });
 
   test('malformed, foreign, oversized and hostile bundles are refused and store nothing', async () => {

@@ -1,8 +1,9 @@
+import { adAdapter } from './ad-adapter.js';
 import type { EngineAdapter } from './adapters.js';
 import { detectAdapter } from './detect-adapter.js';
 
 /** The engines that push results, and how each bundle is read. */
-const ADAPTERS = [detectAdapter] as const satisfies readonly EngineAdapter[];
+const ADAPTERS = [adAdapter, detectAdapter] as const satisfies readonly EngineAdapter[];
 
 export const ENGINES = ADAPTERS.map((a) => a.engine) as [string, ...string[]];
 
