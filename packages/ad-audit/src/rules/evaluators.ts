@@ -475,7 +475,7 @@ export const EVALUATORS: Record<string, Evaluator> = {
         )
         .map(trustAsAccount),
     ),
-  'T-Inactive': (ctx) => list(ctx.snap.trusts.filter((t) => ageDays(ctx, t.whenChanged) > 40).map(trustAsAccount)),
+  'T-Inactive': (ctx) => list(ctx.snap.trusts.filter((t) => t.whenChanged !== null && ageDays(ctx, t.whenChanged) > 40).map(trustAsAccount)),
   'T-TGTDelegation': (ctx) =>
     list(
       ctx.snap.trusts
