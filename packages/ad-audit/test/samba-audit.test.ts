@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditBundle, runAudit } from '../src/audit.js';
@@ -163,6 +165,79 @@ describe('audit of a real Samba AD DC', () => {
     expect(f?.status).toBe('not_evaluated');
     expect(f?.note).toMatch(/securityDescriptors/);
   });
+});
+
+describe('rempart ad CLI against the DC', () => {
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const main = new URL('../../cli/src/main.ts', import.meta.url).pathname;
+      const p = spawn(process.execPath, ['--import', 'tsx', main, 'ad', ...args], { env: { ...process.env, ...env } });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      p.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      p.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+
+  it('audits with a password file, writes the HTML and JSON, and diffs two audits', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'rempart-ad-cli-'));
+    try {
+      const pw = join(work, 'pw');
+      writeFileSync(pw, `${dc.adminPass}\n`, { mode: 0o600 });
+      const common = [
+        '--url',
+        'ldaps://127.0.0.1',
+        '--bind-dn',
+        dc.adminDn,
+        '--ca',
+        dc.caFile,
+        '--tls-server-name',
+        serverName,
+      ];
+      const first = await cli([
+        'audit',
+        ...common,
+        '--password-file',
+        pw,
+        '--json',
+        join(work, 'a.json'),
+        '--html',
+        join(work, 'a.html'),
+      ]);
+      expect(first.stderr).toContain('phase users');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/niveau ANSSI \d\/5, score global \d+\/100/);
+      const html = readFileSync(join(work, 'a.html'), 'utf8');
+      expect(html).toContain('Niveau ANSSI atteint');
+      const bundle = JSON.parse(readFileSync(join(work, 'a.json'), 'utf8'));
+      expect(bundle.rulesetVersion).toBeTruthy();
+      await dc.tool(['user', 'create', 'asrep-cli', 'Asrep-Cli-2026!']);
+      await dc.ldapModify(
+        `dn: CN=asrep-cli,CN=Users,${dc.baseDn}\nchangetype: modify\nreplace: userAccountControl\nuserAccountControl: ${0x200 | 0x400000}\n`,
+      );
+      const second = await cli(['audit', ...common, '--password-env', 'AD_PW', '--json', join(work, 'b.json')], {
+        AD_PW: dc.adminPass,
+      });
+      expect(second.code).toBe(0);
+      const diff = await cli(['diff', join(work, 'a.json'), join(work, 'b.json')]);
+      expect(diff.code).toBe(0);
+      expect(diff.stdout).toMatch(/S-NoPreAuth/);
+      const refused = await cli(['audit', ...common, '--password', 'x', '--json', join(work, 'c.json')]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/--password est refusé/);
+      const badCreds = await cli(['audit', ...common, '--password-env', 'AD_PW', '--json', join(work, 'd.json')], {
+        AD_PW: 'wrong',
+      });
+      expect(badCreds.code).toBe(2);
+      expect(badCreds.stderr).toMatch(/LDAP_BIND/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('collector errors', () => {

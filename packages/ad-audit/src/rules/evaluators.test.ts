@@ -65,23 +65,47 @@ const PLANT: Record<string, (s: DirectorySnapshot) => void> = {
       s.users.push(anAccount('user', `old${i}`, 5000 + i, { lastLogonTimestamp: daysAgo(400) }));
   },
   'S-C-Inactive': (s) => void addServer(s, 'GONE', { lastLogonTimestamp: daysAgo(300), pwdLastSet: daysAgo(10) }),
-  'S-PwdNeverExpires': (s) => void (user(s, 'alice').userAccountControl |= UAC.DONT_EXPIRE_PASSWORD),
-  'S-PwdNotRequired': (s) => void (user(s, 'alice').userAccountControl |= UAC.PASSWD_NOTREQD),
-  'S-NoPreAuth': (s) => void (user(s, 'alice').userAccountControl |= UAC.DONT_REQ_PREAUTH),
-  'S-DesEnabled': (s) => void (user(s, 'alice').userAccountControl |= UAC.USE_DES_KEY_ONLY),
+  'S-PwdNeverExpires': (s) => {
+    user(s, 'alice').userAccountControl |= UAC.DONT_EXPIRE_PASSWORD;
+  },
+  'S-PwdNotRequired': (s) => {
+    user(s, 'alice').userAccountControl |= UAC.PASSWD_NOTREQD;
+  },
+  'S-NoPreAuth': (s) => {
+    user(s, 'alice').userAccountControl |= UAC.DONT_REQ_PREAUTH;
+  },
+  'S-DesEnabled': (s) => {
+    user(s, 'alice').userAccountControl |= UAC.USE_DES_KEY_ONLY;
+  },
   'S-AesNotEnabled': (s) =>
     Object.assign(user(s, 'alice'), { servicePrincipalNames: ['http/app'], supportedEncryptionTypes: 4 }),
-  'S-Reversible': (s) => void (user(s, 'alice').userAccountControl |= UAC.ENCRYPTED_TEXT_PWD_ALLOWED),
+  'S-Reversible': (s) => {
+    user(s, 'alice').userAccountControl |= UAC.ENCRYPTED_TEXT_PWD_ALLOWED;
+  },
   'S-PwdLastSet-45': (s) => void addServer(s, 'S45', { pwdLastSet: daysAgo(60) }),
   'S-PwdLastSet-90': (s) => void addServer(s, 'S90', { pwdLastSet: daysAgo(120) }),
-  'S-PwdLastSet-DC': (s) => void (comp(s, 'DC1').pwdLastSet = daysAgo(100)),
-  'S-DC-Inactive': (s) => void (comp(s, 'DC1').lastLogonTimestamp = daysAgo(100)),
+  'S-PwdLastSet-DC': (s) => {
+    comp(s, 'DC1').pwdLastSet = daysAgo(100);
+  },
+  'S-DC-Inactive': (s) => {
+    comp(s, 'DC1').lastLogonTimestamp = daysAgo(100);
+  },
   'S-DCRegistration': (s) => void addServer(s, 'FAKE', { primaryGroupId: 516 }),
-  'S-PrimaryGroup': (s) => void (user(s, 'alice').primaryGroupId = 1105),
-  'S-C-PrimaryGroup': (s) => void (comp(s, 'PC1').primaryGroupId = 513),
-  'S-PrimaryGroupPrivileged': (s) => void (user(s, 'alice').primaryGroupId = 512),
-  'S-ADRegistration': (s) => void (s.domain.machineAccountQuota = 10),
-  'S-DC-Obsolete': (s) => void (comp(s, 'DC1').operatingSystem = 'Windows Server 2008 R2 Standard'),
+  'S-PrimaryGroup': (s) => {
+    user(s, 'alice').primaryGroupId = 1105;
+  },
+  'S-C-PrimaryGroup': (s) => {
+    comp(s, 'PC1').primaryGroupId = 513;
+  },
+  'S-PrimaryGroupPrivileged': (s) => {
+    user(s, 'alice').primaryGroupId = 512;
+  },
+  'S-ADRegistration': (s) => {
+    s.domain.machineAccountQuota = 10;
+  },
+  'S-DC-Obsolete': (s) => {
+    comp(s, 'DC1').operatingSystem = 'Windows Server 2008 R2 Standard';
+  },
   'S-OS-XP': setOs('Windows XP Professional'),
   'S-OS-Vista': setOs('Windows Vista Business'),
   'S-OS-Win7': setOs('Windows 7 Professionnel'),
@@ -91,17 +115,34 @@ const PLANT: Record<string, (s: DirectorySnapshot) => void> = {
   'S-OS-2003': setOs('Windows Server 2003'),
   'S-OS-2008': setOs('Windows Server 2008 R2 Enterprise'),
   'S-OS-2012': setOs('Windows Server 2012 R2 Standard'),
-  'S-FunctionalLevel1': (s) => void (s.domain.functionalLevel = 2),
-  'S-FunctionalLevel3': (s) => void (s.domain.functionalLevel = 5),
-  'S-FunctionalLevel4': (s) => void (s.domain.forestFunctionalLevel = 6),
-  'S-SIDHistory': (s) => void (user(s, 'alice').sidHistory = ['S-1-5-21-9-9-9-1234']),
-  'S-SIDHistoryDangerous': (s) => void (user(s, 'alice').sidHistory = [`${DOMAIN_SID}-512`]),
-  'S-Guest': (s) => void (user(s, 'Guest').userAccountControl = UAC.NORMAL_ACCOUNT),
+  'S-FunctionalLevel1': (s) => {
+    s.domain.functionalLevel = 2;
+  },
+  'S-FunctionalLevel3': (s) => {
+    s.domain.functionalLevel = 5;
+  },
+  'S-FunctionalLevel4': (s) => {
+    s.domain.forestFunctionalLevel = 6;
+  },
+  'S-SIDHistory': (s) => {
+    user(s, 'alice').sidHistory = ['S-1-5-21-9-9-9-1234'];
+  },
+  'S-SIDHistoryDangerous': (s) => {
+    user(s, 'alice').sidHistory = [`${DOMAIN_SID}-512`];
+  },
+  'S-Guest': (s) => {
+    user(s, 'Guest').userAccountControl = UAC.NORMAL_ACCOUNT;
+  },
   'S-KrbtgtRODCOrphan': (s) => void s.users.push(anAccount('user', 'krbtgt_12345', 6000, { userAccountControl: 514 })),
-  'S-AltSecurityIdentities': (s) => void (user(s, 'alice').altSecurityIdentities = ['X509:<I>CN=CA<S>CN=alice']),
-  'S-RecentObjects': (s) => void (user(s, 'alice').whenCreated = daysAgo(2)),
-  'S-SmartcardExpire': (s) =>
-    void (user(s, 'alice').userAccountControl |= UAC.SMARTCARD_REQUIRED | UAC.DONT_EXPIRE_PASSWORD),
+  'S-AltSecurityIdentities': (s) => {
+    user(s, 'alice').altSecurityIdentities = ['X509:<I>CN=CA<S>CN=alice'];
+  },
+  'S-RecentObjects': (s) => {
+    user(s, 'alice').whenCreated = daysAgo(2);
+  },
+  'S-SmartcardExpire': (s) => {
+    user(s, 'alice').userAccountControl |= UAC.SMARTCARD_REQUIRED | UAC.DONT_EXPIRE_PASSWORD;
+  },
   'P-AdminNum': (s) => {
     for (let i = 0; i < 51; i++) addAdmin(s, `adm${i}`, { userAccountControl: UAC.NORMAL_ACCOUNT | UAC.NOT_DELEGATED });
     for (const u of s.users.filter((x) => x.samAccountName.startsWith('adm')))
@@ -111,25 +152,43 @@ const PLANT: Record<string, (s: DirectorySnapshot) => void> = {
     const a = addAdmin(s, 'noac', { adminCount: null, userAccountControl: UAC.NORMAL_ACCOUNT | UAC.NOT_DELEGATED });
     group(s, 'Protected Users').members.push(a.dn);
   },
-  'P-AdminPwdTooOld': (s) => void (user(s, 'Administrator').pwdLastSet = daysAgo(1200)),
-  'P-Inactive': (s) => void (user(s, 'Administrator').lastLogonTimestamp = daysAgo(400)),
-  'P-ServiceDomainAdmin': (s) => void (user(s, 'Administrator').userAccountControl |= UAC.DONT_EXPIRE_PASSWORD),
-  'P-Kerberoasting': (s) => void (user(s, 'Administrator').servicePrincipalNames = ['MSSQLSvc/sql.chu.test']),
-  'S-NoPreAuthAdmin': (s) => void (user(s, 'Administrator').userAccountControl |= UAC.DONT_REQ_PREAUTH),
-  'P-ReversiblePriv': (s) => void (user(s, 'Administrator').userAccountControl |= UAC.ENCRYPTED_TEXT_PWD_ALLOWED),
-  'P-UnconstrainedDelegation': (s) => void (comp(s, 'SRV1').userAccountControl |= UAC.TRUSTED_FOR_DELEGATION),
+  'P-AdminPwdTooOld': (s) => {
+    user(s, 'Administrator').pwdLastSet = daysAgo(1200);
+  },
+  'P-Inactive': (s) => {
+    user(s, 'Administrator').lastLogonTimestamp = daysAgo(400);
+  },
+  'P-ServiceDomainAdmin': (s) => {
+    user(s, 'Administrator').userAccountControl |= UAC.DONT_EXPIRE_PASSWORD;
+  },
+  'P-Kerberoasting': (s) => {
+    user(s, 'Administrator').servicePrincipalNames = ['MSSQLSvc/sql.chu.test'];
+  },
+  'S-NoPreAuthAdmin': (s) => {
+    user(s, 'Administrator').userAccountControl |= UAC.DONT_REQ_PREAUTH;
+  },
+  'P-ReversiblePriv': (s) => {
+    user(s, 'Administrator').userAccountControl |= UAC.ENCRYPTED_TEXT_PWD_ALLOWED;
+  },
+  'P-UnconstrainedDelegation': (s) => {
+    comp(s, 'SRV1').userAccountControl |= UAC.TRUSTED_FOR_DELEGATION;
+  },
   'P-DelegationDCt2a4d': (s) =>
     Object.assign(comp(s, 'SRV1'), {
       userAccountControl: UAC.WORKSTATION_TRUST_ACCOUNT | UAC.TRUSTED_TO_AUTH_FOR_DELEGATION,
       allowedToDelegateTo: ['ldap/dc1.chu.test'],
     }),
-  'P-DelegationDCa2d2': (s) => void (comp(s, 'SRV1').allowedToDelegateTo = ['cifs/dc1.chu.test']),
+  'P-DelegationDCa2d2': (s) => {
+    comp(s, 'SRV1').allowedToDelegateTo = ['cifs/dc1.chu.test'];
+  },
   'P-ConstrainedDelegationT2A4D': (s) =>
     Object.assign(comp(s, 'SRV1'), {
       userAccountControl: UAC.WORKSTATION_TRUST_ACCOUNT | UAC.TRUSTED_TO_AUTH_FOR_DELEGATION,
       allowedToDelegateTo: ['http/web.chu.test'],
     }),
-  'P-DelegationDCsourcedeleg': (s) => void (comp(s, 'DC1').hasResourceBasedDelegation = true),
+  'P-DelegationDCsourcedeleg': (s) => {
+    comp(s, 'DC1').hasResourceBasedDelegation = true;
+  },
   'P-Delegated': (s) => {
     user(s, 'Administrator').userAccountControl = UAC.NORMAL_ACCOUNT;
     group(s, 'Protected Users').members = [];
@@ -138,7 +197,9 @@ const PLANT: Record<string, (s: DirectorySnapshot) => void> = {
     addAdmin(s, 'opsadmin', { userAccountControl: UAC.NORMAL_ACCOUNT | UAC.NOT_DELEGATED });
     group(s, 'Protected Users').members = [];
   },
-  'P-RecycleBin': (s) => void (s.domain.recycleBinEnabled = false),
+  'P-RecycleBin': (s) => {
+    s.domain.recycleBinEnabled = false;
+  },
   'P-AdminSDHolderACL': (s) =>
     void s.securityDescriptors[1]!.securityDescriptor.dacl!.aces.push(ace(`${DOMAIN_SID}-1105`, 0xf01ff)),
   'P-DomainRootACL': (s) => void s.securityDescriptors[0]!.securityDescriptor.dacl!.aces.push(ace('S-1-5-11', 0x40000)),
@@ -152,7 +213,9 @@ const PLANT: Record<string, (s: DirectorySnapshot) => void> = {
     void s.securityDescriptors[0]!.securityDescriptor.dacl!.aces.push(
       ace(`${DOMAIN_SID}-1105`, 0x100, '1131f6ad-9c07-11d1-f79f-00c04fc2dcd2'),
     ),
-  'P-Owner': (s) => void (s.securityDescriptors[1]!.securityDescriptor.owner = `${DOMAIN_SID}-1105`),
+  'P-Owner': (s) => {
+    s.securityDescriptors[1]!.securityDescriptor.owner = `${DOMAIN_SID}-1105`;
+  },
   'P-DnsAdmins': (s) => void group(s, 'DnsAdmins').members.push(user(s, 'alice').dn),
   'P-OperatorsEmpty': (s) => void group(s, 'Account Operators').members.push(user(s, 'alice').dn),
   'P-SchemaAdmin': (s) => void group(s, 'Schema Admins').members.push(user(s, 'Administrator').dn),
@@ -162,15 +225,21 @@ const PLANT: Record<string, (s: DirectorySnapshot) => void> = {
       { dn: `CN=B,${BASE}`, sid: `${DOMAIN_SID}-7002`, samAccountName: 'B', members: [`CN=A,${BASE}`] },
     );
   },
-  'P-PrivilegedPwdNotRequired': (s) => void (user(s, 'Administrator').userAccountControl |= UAC.PASSWD_NOTREQD),
-  'P-AdminDesOnly': (s) => void (user(s, 'Administrator').userAccountControl |= UAC.USE_DES_KEY_ONLY),
+  'P-PrivilegedPwdNotRequired': (s) => {
+    user(s, 'Administrator').userAccountControl |= UAC.PASSWD_NOTREQD;
+  },
+  'P-AdminDesOnly': (s) => {
+    user(s, 'Administrator').userAccountControl |= UAC.USE_DES_KEY_ONLY;
+  },
   'T-SIDFiltering': trust(0x8 | 0x40 | 0x200),
   'T-SIDFilteringDomain': trust(0),
   'T-Inactive': trust(0x4, { whenChanged: daysAgo(90) }),
   'T-TGTDelegation': trust(0x8 | 0x800),
   'T-Downlevel': trust(0x4, { type: 1 }),
   'T-AlgsAES': trust(0x4, { supportedEncryptionTypes: null }),
-  'A-Krbtgt': (s) => void (user(s, 'krbtgt').pwdLastSet = daysAgo(800)),
+  'A-Krbtgt': (s) => {
+    user(s, 'krbtgt').pwdLastSet = daysAgo(800);
+  },
   'A-PreWin2000Anonymous': (s) =>
     void group(s, 'Pre-Windows 2000 Compatible Access').members.push(`CN=S-1-5-7,CN=ForeignSecurityPrincipals,${BASE}`),
   'A-PreWin2000Other': (s) => void group(s, 'Pre-Windows 2000 Compatible Access').members.push(user(s, 'alice').dn),
@@ -180,12 +249,24 @@ const PLANT: Record<string, (s: DirectorySnapshot) => void> = {
   'A-DsHeuristicsDoListObject': heur(3, '1'),
   'A-DsHeuristicsLDAPSecurity': heur(13, '1'),
   'A-DsHeuristicsNoUniqueness': heur(21, '1'),
-  'A-LAPS-Not-Installed': (s) => void (s.schema = { lapsLegacy: false, lapsWindows: false }),
-  'A-LAPS-Coverage': (s) => void (comp(s, 'PC1').hasLapsPassword = false),
-  'A-MinPwdLen': (s) => void (s.domain.minPwdLength = 7),
-  'A-LockoutThreshold': (s) => void (s.domain.lockoutThreshold = 0),
-  'A-PwdHistory': (s) => void (s.domain.pwdHistoryLength = 5),
-  'A-UnixPwd': (s) => void (user(s, 'alice').hasClearTextPasswordAttribute = true),
+  'A-LAPS-Not-Installed': (s) => {
+    s.schema = { lapsLegacy: false, lapsWindows: false };
+  },
+  'A-LAPS-Coverage': (s) => {
+    comp(s, 'PC1').hasLapsPassword = false;
+  },
+  'A-MinPwdLen': (s) => {
+    s.domain.minPwdLength = 7;
+  },
+  'A-LockoutThreshold': (s) => {
+    s.domain.lockoutThreshold = 0;
+  },
+  'A-PwdHistory': (s) => {
+    s.domain.pwdHistoryLength = 5;
+  },
+  'A-UnixPwd': (s) => {
+    user(s, 'alice').hasClearTextPasswordAttribute = true;
+  },
   'A-DnsZoneUpdate1': (s) =>
     void s.dnsZones.push({ dn: `DC=chu.test,${BASE}`, name: 'chu.test', allowUpdate: 1, securityDescriptor: null }),
   'A-DnsZoneAUCreateChild': (s) =>
@@ -211,7 +292,9 @@ const PLANT: Record<string, (s: DirectorySnapshot) => void> = {
     }),
   'A-CertWeakRsa': (s) =>
     void s.certificationAuthorities.push({ dn: 'CN=CA', name: 'CA', store: 'root', certificates: [WEAK_RSA_CERT] }),
-  'A-NTFRSOnSysvol': (s) => void (s.ntfrsReplicaSets = 1),
+  'A-NTFRSOnSysvol': (s) => {
+    s.ntfrsReplicaSets = 1;
+  },
   'A-GpoDisabled': (s) =>
     void s.gpos.push({
       dn: `CN={X},CN=Policies,CN=System,${BASE}`,

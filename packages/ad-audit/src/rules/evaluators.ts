@@ -105,7 +105,7 @@ function dcSpnHosts(ctx: EvalContext): Set<string> {
   hosts.delete('');
   return hosts;
 }
-const targetsDc = (ctx: EvalContext, hosts: Set<string>, a: Account) =>
+const targetsDc = (_ctx: EvalContext, hosts: Set<string>, a: Account) =>
   a.allowedToDelegateTo.some((spn) => hosts.has((spn.split('/')[1] ?? '').split(':')[0]?.toLowerCase() ?? ''));
 
 /** Outer signature algorithm OID of a DER certificate, read with a minimal DER walk. */
@@ -475,7 +475,8 @@ export const EVALUATORS: Record<string, Evaluator> = {
         )
         .map(trustAsAccount),
     ),
-  'T-Inactive': (ctx) => list(ctx.snap.trusts.filter((t) => t.whenChanged !== null && ageDays(ctx, t.whenChanged) > 40).map(trustAsAccount)),
+  'T-Inactive': (ctx) =>
+    list(ctx.snap.trusts.filter((t) => t.whenChanged !== null && ageDays(ctx, t.whenChanged) > 40).map(trustAsAccount)),
   'T-TGTDelegation': (ctx) =>
     list(
       ctx.snap.trusts
