@@ -1,1 +1,2 @@
-export {};
+export * from './scope/cidr.js';
+export * from './scope/scope.js';
