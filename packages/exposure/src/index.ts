@@ -1,2 +1,4 @@
+export * from './scanner/banner.js';
+export * from './scanner/tcp-connect.js';
 export * from './scope/cidr.js';
 export * from './scope/scope.js';
