@@ -1,3 +1,6 @@
+export * from './history/cadence.js';
+export * from './model.js';
+export * from './rules/rules.js';
 export * from './scanner/banner.js';
 export * from './scanner/tcp-connect.js';
 export * from './scope/cidr.js';
