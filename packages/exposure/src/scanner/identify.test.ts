@@ -1,0 +1,98 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dicomAssociateRequest, identifyService, parseHttpResponse, probeTls } from './identify.js';
+
+const HOST = '127.0.0.1';
+const servers: Server[] = [];
+const sockets = new Set<Socket>();
+
+function listen(onConnection: (s: Socket) => void): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer((s) => {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => sockets.delete(s));
+      onConnection(s);
+    });
+    servers.push(server);
+    server.listen(0, HOST, () => resolve((server.address() as { port: number }).port));
+  });
+}
+
+let http = 0;
+let silent = 0;
+let dicom = 0;
+let garbage = 0;
+let ssh = 0;
+
+beforeAll(async () => {
+  http = await listen((s) =>
+    s.once('data', () =>
+      s.end(
+        'HTTP/1.1 200 OK\r\nServer: test-httpd\r\nContent-Type: text/html\r\n\r\n<html><title>Portail</title></html>',
+      ),
+    ),
+  );
+  silent = await listen(() => {});
+  dicom = await listen((s) =>
+    s.once('data', (d: Buffer) => {
+      // A-ASSOCIATE-RJ when the request looks like an A-ASSOCIATE-RQ.
+      if (d[0] === 0x01) s.end(Buffer.from([0x03, 0x00, 0, 0, 0, 4, 0, 1, 1, 3]));
+      else s.destroy();
+    }),
+  );
+  garbage = await listen((s) => s.end(Buffer.alloc(200_000, 0x00)));
+  ssh = await listen((s) => s.write('SSH-2.0-OpenSSH_9.2\r\n'));
+});
+
+afterAll(() => {
+  for (const s of sockets) s.destroy();
+  for (const s of servers) s.close();
+});
+
+describe('identifyService', () => {
+  it('recognises plain HTTP and lists missing security headers', async () => {
+    const info = await identifyService(HOST, http, { timeoutMs: 1000 });
+    expect(info.service).toBe('http');
+    expect(info.http?.title).toBe('Portail');
+    expect(info.http?.server).toBe('test-httpd');
+    expect(info.http?.missingHeaders).toEqual(['content-security-policy', 'x-frame-options', 'x-content-type-options']);
+  });
+
+  it('recognises an SSH banner', async () => {
+    const info = await identifyService(HOST, ssh, { timeoutMs: 1000 });
+    expect(info).toMatchObject({ service: 'ssh', product: 'SSH-2.0-OpenSSH_9.2' });
+  });
+
+  it('recognises a DICOM A-ASSOCIATE-RJ answer', async () => {
+    const info = await identifyService(HOST, dicom, { timeoutMs: 1000 });
+    expect(info).toMatchObject({ service: 'dicom', product: 'A-ASSOCIATE-RJ' });
+  });
+
+  it('bounds a huge binary banner and does not classify it', async () => {
+    const info = await identifyService(HOST, garbage, { timeoutMs: 1000 });
+    expect(info.service).toBe('unknown');
+    expect(info.banner?.length).toBeLessThan(2000);
+  });
+
+  it('gives up on a TLS handshake that hangs', async () => {
+    expect(await probeTls(HOST, silent, { timeoutMs: 300 })).toBeUndefined();
+    const info = await identifyService(HOST, silent, { timeoutMs: 300 });
+    expect(info.service).toBe('unknown');
+  });
+});
+
+describe('parseHttpResponse', () => {
+  it('rejects non-HTTP and tolerates hostile heads', () => {
+    expect(parseHttpResponse(Buffer.from('\x00\x01garbage'), false)).toBeUndefined();
+    const hostile = Buffer.from(`HTTP/1.1 301 Moved\r\nLocation: https://x/\r\n${'X-A: b\r\n'.repeat(50_000)}\r\n`);
+    const facts = parseHttpResponse(hostile, false);
+    expect(facts).toMatchObject({ status: 301, redirectsToHttps: true });
+  });
+
+  it('builds a well-formed A-ASSOCIATE-RQ', () => {
+    const pdu = dicomAssociateRequest();
+    expect(pdu[0]).toBe(0x01);
+    expect(pdu.readUInt32BE(2)).toBe(pdu.length - 6);
+  });
+});
