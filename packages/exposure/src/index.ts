@@ -1,4 +1,5 @@
 export * from './history/cadence.js';
+export * from './imports/nmap-xml.js';
 export * from './model.js';
 export * from './rules/rules.js';
 export * from './scanner/banner.js';
