@@ -12,3 +12,4 @@ export * from './security-descriptor.js';
 export * from './sources/ldap-source.js';
 export * from './sources/ldapdomaindump-source.js';
 export { importPingCastleXml } from './sources/pingcastle-source.js';
+export { importSharpHoundZip, snapshotFromSharpHoundZip, unzipJsonMembers } from './sources/sharphound-source.js';

@@ -1,4 +1,5 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type AuditBundle,
@@ -7,11 +8,13 @@ import {
   diffAudits,
   InputError,
   importPingCastleXml,
+  importSharpHoundZip,
   parseBundle,
   parseExceptionsFile,
   type RiskException,
   renderHtmlReport,
   runAudit,
+  snapshotFromLdapDomainDump,
 } from '@rempart/ad-audit';
 import { z } from 'zod';
 import { CliError, type Command, wantsHelp } from '../command.js';
@@ -22,13 +25,15 @@ const HELP = `rempart ad — audit de sécurité Active Directory (points de con
   rempart ad audit --url ldaps://dc.exemple.local --bind-dn <DN> (--password-file <f> | --password-env <VAR>)
                    [--ca <ca.pem>] [--starttls] [--tls-server-name <nom>] [--exceptions <f.yaml>]
                    [--phase-timeout <s>] --html <rapport.html> --json <resultat.json>
-  rempart ad import <ad_hc_*.xml | resultat.json> [--exceptions <f>] [--html <f>] [--json <f>]
+  rempart ad import <ad_hc_*.xml | resultat.json | sharphound.zip | dossier ldapdomaindump>
+                    [--exceptions <f>] [--html <f>] [--json <f>]
   rempart ad diff <avant.json> <apres.json>
 
 Le mot de passe n'est jamais accepté sur la ligne de commande. La vérification du certificat du
-contrôleur est toujours active : fournissez l'autorité avec --ca. Importés partiellement : PingCastle
-ad_hc_*.xml (audit passé, scores et règles déclenchées) et résultats JSON de Rempart. Les archives
-SharpHound et ldapdomaindump ne sont pas encore prises en charge.`;
+contrôleur est toujours active : fournissez l'autorité avec --ca. Import : PingCastle ad_hc_*.xml
+(audit passé, scores et règles déclenchées), résultats JSON de Rempart, archives SharpHound/BloodHound
+(.zip, meta version 5 ou 6) et dumps ldapdomaindump (dossier ou un de ses fichiers domain_*.json) ;
+les points que ces collectes ne couvrent pas (ACL, PKI, DNS, schéma…) sont marqués « non évalué ».`;
 
 const MAX_INPUT = 64 * 1024 * 1024;
 
@@ -42,6 +47,40 @@ async function readInput(path: string): Promise<string> {
   if (s.size > MAX_INPUT)
     throw new CliError(`fichier trop volumineux (${s.size} octets, maximum ${MAX_INPUT}) : ${path}`);
   return readFile(path, 'utf8');
+}
+
+const MAX_ZIP = 512 * 1024 * 1024;
+
+async function readZip(path: string): Promise<Uint8Array> {
+  const s = await stat(path).catch(() => {
+    throw new CliError(`fichier introuvable : ${path}`);
+  });
+  if (s.size > MAX_ZIP) throw new CliError(`archive trop volumineuse (${s.size} octets, maximum ${MAX_ZIP}) : ${path}`);
+  return new Uint8Array(await readFile(path));
+}
+
+/** A directory holding ldapdomaindump output, or the directory of one of its domain_*.json files. */
+async function ldapDomainDumpDir(path: string): Promise<string | null> {
+  const s = await stat(path).catch(() => null);
+  if (s?.isDirectory()) return path;
+  if (s?.isFile() && /^domain_[a-z_]+\.json$/.test(basename(path))) return dirname(path);
+  return null;
+}
+
+async function readLdapDomainDump(dir: string): Promise<Record<string, string>> {
+  const names = (await readdir(dir)).filter((n) =>
+    [
+      'domain_users.json',
+      'domain_computers.json',
+      'domain_groups.json',
+      'domain_policy.json',
+      'domain_trusts.json',
+    ].includes(n),
+  );
+  if (names.length === 0) throw new CliError(`aucun fichier domain_*.json de ldapdomaindump dans ${dir}`);
+  const files: Record<string, string> = {};
+  for (const n of names) files[n] = await readInput(join(dir, n));
+  return files;
 }
 
 async function loadExceptions(path: string | undefined): Promise<RiskException[]> {
@@ -146,13 +185,21 @@ async function runImport(argv: string[]): Promise<number> {
     strict: true,
   });
   const [file] = positionals;
-  if (!file || positionals.length !== 1) throw new CliError('usage : rempart ad import <ad_hc_*.xml | resultat.json>');
-  if (/\.zip$/i.test(file)) throw new CliError('import SharpHound (.zip) non pris en charge dans cette version');
-  const text = await readInput(file);
+  if (!file || positionals.length !== 1)
+    throw new CliError(
+      'usage : rempart ad import <ad_hc_*.xml | resultat.json | collecte.zip | dossier ldapdomaindump>',
+    );
+  const exceptions = await loadExceptions(values.exceptions);
   let bundle: AuditBundle;
   try {
-    if (/^\s*</.test(text)) bundle = importPingCastleXml(text);
-    else bundle = parseBundle(text);
+    const lddDir = await ldapDomainDumpDir(file);
+    if (lddDir) bundle = runAudit(snapshotFromLdapDomainDump(await readLdapDomainDump(lddDir)), { exceptions });
+    else if (/\.zip$/i.test(file)) bundle = runAudit(importSharpHoundZip(await readZip(file)), { exceptions });
+    else {
+      const text = await readInput(file);
+      if (/^\s*</.test(text)) bundle = importPingCastleXml(text);
+      else bundle = parseBundle(text);
+    }
   } catch (e) {
     if (e instanceof InputError) throw new CliError(`[${e.code}] ${e.message}`);
     throw e;
