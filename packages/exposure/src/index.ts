@@ -1,5 +1,6 @@
 export * from './history/cadence.js';
 export * from './imports/nmap-xml.js';
+export * from './imports/nuclei-jsonl.js';
 export * from './imports/testssl-json.js';
 export * from './model.js';
 export * from './rules/rules.js';

@@ -20,6 +20,17 @@ export type Observation =
       condition: ExposureCondition;
       detail: string;
       source: ObservationSource;
+    }
+  | {
+      kind: 'vulnerability';
+      host: string;
+      port?: number;
+      /** Scanner template or check id (nuclei template-id). */
+      checkId: string;
+      name: string;
+      severity: Severity;
+      cves: string[];
+      source: ObservationSource;
     };
 
 export const EXPOSURE_CONDITIONS = [

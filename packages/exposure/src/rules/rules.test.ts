@@ -85,3 +85,30 @@ describe('exposure rules', () => {
     ).toThrow(RuleSetError);
   });
 });
+
+describe('scanner vulnerabilities', () => {
+  it('turns critical and high nuclei results into findings, one per template', () => {
+    const vuln = (checkId: string, severity: 'critical' | 'high' | 'info') =>
+      ({
+        kind: 'vulnerability',
+        host: '192.0.2.20',
+        port: 443,
+        checkId,
+        name: checkId,
+        severity,
+        cves: [],
+        source: 'nuclei',
+      }) as const;
+    const findings = evaluate(defaultRuleSet(), [
+      vuln('CVE-2024-21762', 'critical'),
+      vuln('CVE-2023-46805', 'critical'),
+      vuln('x', 'high'),
+      vuln('tech', 'info'),
+    ]);
+    expect(findings.map((f) => [f.ruleId, f.points])).toEqual([
+      ['EXP-VULN-CRITICAL', 40],
+      ['EXP-VULN-CRITICAL', 40],
+      ['EXP-VULN-HIGH', 20],
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ const ruleSchema = z.strictObject({
   match: z.union([
     z.strictObject({ ports: z.array(z.number().int().min(1).max(65535)), services: z.array(z.string()).default([]) }),
     z.strictObject({ condition: z.enum(EXPOSURE_CONDITIONS) }),
+    z.strictObject({ vulnerabilitySeverities: z.array(z.enum(['info', 'low', 'medium', 'high', 'critical'])).min(1) }),
   ]),
   title: z.string().min(1),
   remediation: z.string().min(1),
@@ -67,9 +68,15 @@ export function evaluate(ruleSet: RuleSet, observations: readonly Observation[])
         }
       } else if ('condition' in rule.match && o.kind === 'condition' && o.condition === rule.match.condition) {
         evidence = `${o.detail} [${o.source}]`;
+      } else if (
+        'vulnerabilitySeverities' in rule.match &&
+        o.kind === 'vulnerability' &&
+        rule.match.vulnerabilitySeverities.includes(o.severity)
+      ) {
+        evidence = `${o.checkId} — ${o.name}${o.cves.length ? ` (${o.cves.join(', ')})` : ''} [${o.source}]`;
       }
       if (evidence === undefined) continue;
-      const key = `${rule.id}|${o.host}|${o.port ?? ''}`;
+      const key = `${rule.id}|${o.host}|${o.port ?? ''}|${o.kind === 'vulnerability' ? o.checkId : ''}`;
       if (findings.has(key)) continue;
       findings.set(key, {
         ruleId: rule.id,
