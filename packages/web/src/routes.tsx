@@ -2,6 +2,11 @@ import type { ReactNode } from 'react';
 import { AccessDeniedPage } from './pages/AccessDenied.js';
 import { AccountPage } from './pages/Account.js';
 import { AuditPage } from './pages/Audit.js';
+import { CareHomePage } from './pages/care/CareHome.js';
+import { DashboardPage } from './pages/care/Dashboard.js';
+import { QuestionnairePage } from './pages/care/Questionnaire.js';
+import { RoadmapPage } from './pages/care/Roadmap.js';
+import { ScoreTrendPage } from './pages/care/ScoreTrend.js';
 import { HomePage } from './pages/Home.js';
 import { OrganisationPage, OrganisationRootsPage } from './pages/Organisations.js';
 import { PasswordResetPage } from './pages/PasswordReset.js';
@@ -59,6 +64,18 @@ export const routes: AppRoute[] = [
     nav: true,
     activeWhen: (p) => p === '/journal' || p.endsWith('/journal'),
   },
+  {
+    path: '/care',
+    element: <CareHomePage />,
+    title: 'CaRE',
+    nav: true,
+    activeWhen: (p) => /^\/(care|evaluations)|\/(care|tableau-de-bord)$/.test(p),
+  },
+  { path: '/organisations/:id/care', element: <CareHomePage />, title: 'Programme CaRE' },
+  { path: '/organisations/:id/tableau-de-bord', element: <DashboardPage />, title: 'Tableau de bord CaRE' },
+  { path: '/evaluations/:id', element: <QuestionnairePage />, title: 'Auto-évaluation CaRE' },
+  { path: '/evaluations/:id/score', element: <ScoreTrendPage />, title: 'Score CaRE et tendance' },
+  { path: '/evaluations/:id/feuille-de-route', element: <RoadmapPage />, title: 'Feuille de route cyber' },
   { path: '/mon-compte', element: <AccountPage />, title: 'Mon compte' },
   { path: '/acces-refuse', element: <AccessDeniedPage />, title: 'Accès refusé' },
 ];

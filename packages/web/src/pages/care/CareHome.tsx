@@ -1,0 +1,91 @@
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Table } from '@codegouvfr/react-dsfr/Table';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { api } from '../../api.js';
+import { ASSESSMENT_STATUS_LABELS, ASSESSMENT_STATUS_SEVERITY, type Assessment } from '../../components/care/care.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Loading } from '../../components/Loading.js';
+import { NodeBreadcrumb, useNodeId } from '../../components/NodeScope.js';
+import { PageError } from '../../components/PageError.js';
+import { useLoad } from '../../components/useLoad.js';
+import { formatDateTime } from '../../labels.js';
+import type { OrganisationDetail } from '../../types.js';
+import { AccessDeniedPage } from '../AccessDenied.js';
+
+/** The CaRE programme for a node: its self-assessments (establishments) and its dashboard (every level). */
+export function CareHomePage() {
+  const scope = useNodeId('care');
+  if ('redirect' in scope) return scope.redirect;
+  if ('invalid' in scope) return <AccessDeniedPage reason="not_found" />;
+  return <CareOfNode key={scope.id} id={scope.id} />;
+}
+
+function CareOfNode({ id }: { id: number }) {
+  const navigate = useNavigate();
+  const node = useLoad(() => api.get<OrganisationDetail>(`/organisations/${id}`), [id]);
+  const assessments = useLoad(() => api.get<{ items: Assessment[] }>(`/organisations/${id}/assessments`), [id]);
+  const [error, setError] = useState<unknown>(null);
+  const [starting, setStarting] = useState(false);
+  const failure = node.error ?? assessments.error;
+  if (failure) return <PageError error={failure} />;
+  if (!node.data || !assessments.data) return <Loading />;
+  const assessable = ['group', 'legal_entity', 'site'].includes(node.data.kind);
+  const hasDraft = assessments.data.items.some((a) => a.status === 'draft');
+
+  async function start() {
+    setStarting(true);
+    setError(null);
+    try {
+      const created = await api.post<Assessment>(`/organisations/${id}/assessments`, { referentialId: 'care' });
+      navigate(`/evaluations/${created.id}`);
+    } catch (e) {
+      setError(e);
+      setStarting(false);
+    }
+  }
+
+  return (
+    <>
+      <NodeBreadcrumb node={node.data} page="Programme CaRE" />
+      <h1>Programme CaRE — {node.data.name}</h1>
+      <p>
+        <Link
+          className="fr-link fr-icon-arrow-right-line fr-link--icon-right"
+          to={`/organisations/${id}/tableau-de-bord`}
+        >
+          Tableau de bord CaRE
+        </Link>
+      </p>
+      {error ? <ErrorAlert error={error} title="Création impossible" /> : null}
+      <h2>Auto-évaluations</h2>
+      {assessments.data.items.length === 0 ? (
+        <p>Aucune auto-évaluation pour ce nœud.</p>
+      ) : (
+        <Table
+          headers={['Référentiel', 'Statut', 'Mise à jour', 'Soumise', 'Signée', 'Accès']}
+          data={assessments.data.items.map((a) => [
+            `${a.referential.name} (v${a.referential.version})`,
+            <Badge key="s" small severity={ASSESSMENT_STATUS_SEVERITY[a.status]}>
+              {ASSESSMENT_STATUS_LABELS[a.status]}
+            </Badge>,
+            formatDateTime(a.updatedAt),
+            formatDateTime(a.submittedAt),
+            formatDateTime(a.signedAt),
+            <span key="l">
+              <Link to={`/evaluations/${a.id}`}>Questionnaire</Link> ·{' '}
+              <Link to={`/evaluations/${a.id}/score`}>Score</Link> ·{' '}
+              <Link to={`/evaluations/${a.id}/feuille-de-route`}>Feuille de route</Link>
+            </span>,
+          ])}
+        />
+      )}
+      {assessable && !hasDraft ? (
+        <Button onClick={start} disabled={starting} iconId="fr-icon-add-line">
+          Commencer une auto-évaluation CaRE
+        </Button>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,337 @@
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Input } from '@codegouvfr/react-dsfr/Input';
+import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
+import { useRef, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { ApiError, api } from '../../api.js';
+import { useAuth } from '../../auth.js';
+import {
+  type Answer,
+  ASSESSMENT_STATUS_LABELS,
+  ASSESSMENT_STATUS_SEVERITY,
+  type AssessmentWithAnswers,
+  applicable,
+  type Referential,
+  type Requirement,
+  type StoredAnswer,
+} from '../../components/care/care.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Loading } from '../../components/Loading.js';
+import { PageError } from '../../components/PageError.js';
+import { useLoad } from '../../components/useLoad.js';
+import { formatDateTime } from '../../labels.js';
+import { AccessDeniedPage } from '../AccessDenied.js';
+
+/** The id of `/evaluations/:id…`, or null when it is not a positive integer. */
+export function useAssessmentId(): number | null {
+  const { id } = useParams();
+  if (!id || !/^\d{1,12}$/.test(id) || Number(id) <= 0) return null;
+  return Number(id);
+}
+
+async function loadQuestionnaire(id: number) {
+  const assessment = await api.get<AssessmentWithAnswers>(`/assessments/${id}`);
+  const { id: key, version } = assessment.referential;
+  const referential = await api.get<Referential>(`/referentials/${encodeURIComponent(key)}/versions/${version}`);
+  return { assessment, referential };
+}
+
+/** The self-assessment questionnaire: axis → objective → requirement, saved at each answer. */
+export function QuestionnairePage() {
+  const id = useAssessmentId();
+  if (id === null) return <AccessDeniedPage reason="not_found" />;
+  return <Questionnaire key={id} id={id} />;
+}
+
+const CONFLICT =
+  'Cette auto-évaluation a été modifiée par quelqu’un d’autre pendant que vous la remplissiez. La page a été rechargée avec les réponses enregistrées : vérifiez-les puis refaites votre dernière modification.';
+
+function Questionnaire({ id }: { id: number }) {
+  const loaded = useLoad(() => loadQuestionnaire(id), [id]);
+  if (loaded.error) return <PageError error={loaded.error} />;
+  if (!loaded.data) return <Loading />;
+  // A new revision (submission, signature, reload after a conflict) starts the form again from the server's state.
+  return (
+    <QuestionnaireForm
+      key={loaded.data.assessment.revision}
+      initial={loaded.data.assessment}
+      referential={loaded.data.referential}
+      reload={loaded.reload}
+    />
+  );
+}
+
+function QuestionnaireForm({
+  initial,
+  referential,
+  reload,
+}: {
+  initial: AssessmentWithAnswers;
+  referential: Referential;
+  reload: () => void;
+}) {
+  const { me } = useAuth();
+  const [assessment, setAssessment] = useState(initial);
+  const current = useRef(initial);
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const [error, setError] = useState<unknown>(null);
+  const [conflict, setConflict] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const editable = assessment.status === 'draft';
+  const category = assessment.category;
+
+  function accept(next: AssessmentWithAnswers) {
+    current.current = next;
+    setAssessment(next);
+  }
+
+  async function reloadAfterConflict() {
+    setConflict(true);
+    try {
+      accept(await api.get<AssessmentWithAnswers>(`/assessments/${current.current.id}`));
+    } catch (reloadError) {
+      setError(reloadError);
+    }
+  }
+
+  /** Saves are chained so that each one sends the revision the previous one returned. */
+  function save(changes: Record<string, { answer?: Answer | null; comment?: string | null }>, what: string) {
+    queue.current = queue.current.then(async () => {
+      setError(null);
+      try {
+        const next = await api.patch<AssessmentWithAnswers>(`/assessments/${current.current.id}/answers`, {
+          revision: current.current.revision,
+          answers: changes,
+        });
+        accept(next);
+        setSaved(`${what} enregistré(e) à ${new Date().toLocaleTimeString('fr-FR')}`);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 409 && e.code === 'revision_conflict') await reloadAfterConflict();
+        else setError(e);
+      }
+    });
+  }
+
+  async function transition(name: 'submit' | 'sign') {
+    setError(null);
+    try {
+      await api.post(`/assessments/${assessment.id}/${name}`, { revision: current.current.revision });
+      reload();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409 && e.code === 'revision_conflict') await reloadAfterConflict();
+      else setError(e);
+    }
+  }
+
+  const requirements = referential.axes.flatMap((a) => a.objectives.flatMap((o) => applicable(o, category)));
+  const answered = (list: Requirement[]) => list.filter((r) => assessment.answers[r.id]?.answer).length;
+  const unansweredIds = requirements.filter((r) => !assessment.answers[r.id]?.answer).map((r) => r.id);
+  const isDirector = me?.grants.some((g) => g.role === 'establishment_director') ?? false;
+
+  return (
+    <>
+      <h1>Auto-évaluation CaRE</h1>
+      <p>
+        {assessment.referential.name} — version {assessment.referential.version} ·{' '}
+        <Badge severity={ASSESSMENT_STATUS_SEVERITY[assessment.status]} data-testid="assessment-status">
+          {ASSESSMENT_STATUS_LABELS[assessment.status]}
+        </Badge>
+      </p>
+      <p className="fr-text--sm">
+        <Link to={`/organisations/${assessment.organisationId}/care`}>Retour au programme CaRE</Link> ·{' '}
+        <Link to={`/evaluations/${assessment.id}/score`}>Score et tendance</Link> ·{' '}
+        <Link to={`/evaluations/${assessment.id}/feuille-de-route`}>Feuille de route</Link>
+      </p>
+      {conflict ? (
+        <Alert
+          severity="warning"
+          title="Modification concurrente"
+          description={CONFLICT}
+          closable
+          onClose={() => setConflict(false)}
+          className="fr-mb-3w"
+          data-testid="revision-conflict"
+        />
+      ) : null}
+      <ErrorAlert error={error} title="Enregistrement impossible" />
+      <p className="fr-text--lead" data-testid="progress-overall">
+        {answered(requirements)} / {requirements.length} exigences renseignées
+      </p>
+      <p className="fr-text--xs" aria-live="polite">
+        {saved ?? (editable ? 'Chaque réponse est enregistrée dès qu’elle est choisie.' : '')}
+      </p>
+      {assessment.submittedAt ? <p>Soumise le {formatDateTime(assessment.submittedAt)}.</p> : null}
+      {assessment.signedAt ? <p>Signée par la direction le {formatDateTime(assessment.signedAt)}.</p> : null}
+      {referential.axes.map((axis) => {
+        const axisReqs = axis.objectives.flatMap((o) => applicable(o, category));
+        if (axisReqs.length === 0) return null;
+        return (
+          <section key={axis.id} className="fr-mb-6w">
+            <h2>
+              {axis.title}{' '}
+              <span className="fr-text--sm" data-testid={`progress-${axis.id}`}>
+                ({answered(axisReqs)} / {axisReqs.length})
+              </span>
+            </h2>
+            {axis.objectives.map((objective) => {
+              const reqs = applicable(objective, category);
+              if (reqs.length === 0) return null;
+              return (
+                <div key={objective.id} className="fr-mb-4w">
+                  <h3 className="fr-h5">
+                    {objective.id} — {objective.title}{' '}
+                    <span className="fr-text--sm">
+                      ({answered(reqs)} / {reqs.length})
+                    </span>
+                  </h3>
+                  {objective.wording.kind === 'rempart' ? (
+                    <p className="fr-text--xs fr-mb-1w">
+                      <Badge small severity="new">
+                        Formulation Rempart
+                      </Badge>{' '}
+                      l’intitulé officiel de cet objectif n’est pas public.
+                    </p>
+                  ) : null}
+                  {reqs.map((r) => (
+                    <RequirementItem
+                      key={r.id}
+                      requirement={r}
+                      levels={referential.scales.find((s) => s.id === r.scale)?.levels ?? []}
+                      stored={assessment.answers[r.id]}
+                      editable={editable}
+                      onAnswer={(answer) => save({ [r.id]: { answer } }, 'Réponse')}
+                      onComment={(comment) => save({ [r.id]: { comment } }, 'Commentaire')}
+                    />
+                  ))}
+                </div>
+              );
+            })}
+          </section>
+        );
+      })}
+      <section className="fr-mb-6w">
+        <h2>Soumission et signature</h2>
+        {editable ? (
+          <>
+            {unansweredIds.length > 0 ? (
+              <>
+                <p>
+                  {unansweredIds.length} exigence(s) sans réponse : elles compteront comme non atteintes. Si elles ne
+                  concernent pas votre établissement, déclarez-les non applicables.
+                </p>
+                <Button
+                  priority="secondary"
+                  className="fr-mb-2w"
+                  onClick={() =>
+                    save(
+                      Object.fromEntries(unansweredIds.map((rid) => [rid, { answer: { kind: 'not_applicable' } }])),
+                      'Réponses',
+                    )
+                  }
+                >
+                  Déclarer « Non applicable » les {unansweredIds.length} exigences sans réponse
+                </Button>
+              </>
+            ) : null}
+            <div>
+              <Button onClick={() => queue.current.then(() => transition('submit'))} iconId="fr-icon-send-plane-line">
+                Soumettre l’auto-évaluation
+              </Button>
+            </div>
+          </>
+        ) : null}
+        {assessment.status === 'submitted' && isDirector ? (
+          <Button onClick={() => transition('sign')} iconId="fr-icon-edit-line">
+            Signer en tant que directeur
+          </Button>
+        ) : null}
+        {assessment.status === 'submitted' && !isDirector ? <p>En attente de la signature de la direction.</p> : null}
+      </section>
+    </>
+  );
+}
+
+function answerKey(answer: Answer | null | undefined): string {
+  if (!answer) return '';
+  return answer.kind === 'level' ? `level:${answer.level}` : answer.kind;
+}
+
+function RequirementItem({
+  requirement: r,
+  levels,
+  stored,
+  editable,
+  onAnswer,
+  onComment,
+}: {
+  requirement: Requirement;
+  levels: Array<{ id: string; label: string }>;
+  stored: StoredAnswer | undefined;
+  editable: boolean;
+  onAnswer: (answer: Answer) => void;
+  onComment: (comment: string | null) => void;
+}) {
+  const chosen = answerKey(stored?.answer);
+  const options: Array<{ key: string; label: string; answer: Answer }> = [
+    ...levels.map((l) => ({ key: `level:${l.id}`, label: l.label, answer: { kind: 'level', level: l.id } as Answer })),
+    { key: 'dont_know', label: 'Je ne sais pas', answer: { kind: 'dont_know' } },
+    { key: 'not_applicable', label: 'Non applicable', answer: { kind: 'not_applicable' } },
+  ];
+  return (
+    <div className="fr-card fr-card--no-border fr-p-2w fr-mb-2w" data-testid={`requirement-${r.id}`}>
+      <RadioButtons
+        legend={
+          <>
+            <strong>{r.id}</strong> — {r.questions[0] ?? r.title}
+            {r.mandatory ? (
+              <>
+                {' '}
+                <Badge small severity="warning">
+                  Obligatoire
+                </Badge>
+              </>
+            ) : null}
+          </>
+        }
+        hintText={r.evidence.length > 0 ? `Preuves attendues : ${r.evidence.join(' ; ')}` : r.help}
+        name={`answer-${r.id}`}
+        orientation="horizontal"
+        disabled={!editable}
+        options={options.map((o) => ({
+          label: o.label,
+          nativeInputProps: {
+            value: o.key,
+            checked: chosen === o.key,
+            onChange: () => onAnswer(o.answer),
+          },
+        }))}
+      />
+      {stored?.source ? (
+        <p className="fr-text--xs fr-mb-1w" data-testid={`prefill-${r.id}`}>
+          <Badge small severity="info">
+            Pré-rempli
+          </Badge>{' '}
+          source : {stored.source.tool}, indicateur {stored.source.indicator} = {String(stored.source.value)} (mesuré le{' '}
+          {formatDateTime(stored.source.observedAt)})
+        </p>
+      ) : null}
+      <Input
+        key={stored?.comment ?? ''}
+        label={`Commentaire (${r.id})`}
+        textArea
+        disabled={!editable}
+        nativeTextAreaProps={{
+          defaultValue: stored?.comment ?? '',
+          maxLength: 5000,
+          rows: 2,
+          onBlur: (event) => {
+            const value = event.currentTarget.value.trim();
+            if (value !== (stored?.comment ?? '')) onComment(value === '' ? null : value);
+          },
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_PASSWORD } from '@rempart/server';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  apiSession,
+  launchChromium,
+  openSession,
+  type RunningPlatform,
+  seriousProblems,
+  startPlatform,
+  submitPassword,
+} from './harness.js';
+
+const SCREENSHOTS = process.env.REMPART_SCREENSHOTS ?? '/tmp';
+
+async function signIn(page: Page, email: string) {
+  await submitPassword(page, email, DEMO_PASSWORD);
+  await page.getByRole('heading', { name: /^Bonjour / }).waitFor();
+}
+
+/** Picks an option of a requirement by clicking its label, then waits for the saved answer to show as checked. */
+async function answer(page: Page, requirementId: string, option: string) {
+  const requirement = page.getByTestId(`requirement-${requirementId}`);
+  await requirement.getByText(option, { exact: true }).click();
+  await expect.poll(() => requirement.getByLabel(option, { exact: true }).isChecked()).toBe(true);
+}
+
+async function textOf(locator: Locator): Promise<string> {
+  await locator.waitFor();
+  return (await locator.textContent()) ?? '';
+}
+
+describe('CaRE self-assessment, roadmap and dashboards in chromium against the real server', {
+  timeout: 300_000,
+}, () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let entityId: number;
+  let regionId: number;
+  let assessmentId: number;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    browser = await launchChromium();
+    const grantOf = async (email: string) => {
+      const row = await platform.handle.db
+        .selectFrom('app_user as u')
+        .innerJoin('role_grant as g', 'g.user_id', 'u.id')
+        .select('g.organisation_id')
+        .where('u.email', '=', email)
+        .executeTakeFirstOrThrow();
+      return row.organisation_id;
+    };
+    entityId = await grantOf('rssi@rempart.demo');
+    regionId = await grantOf('ars.ara@rempart.demo');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+  });
+
+  test('the establishment RSSI answers the questionnaire (saved as they go), meets a concurrent edit, submits', async () => {
+    const { page, problems } = await openSession(browser, platform.baseUrl);
+    await signIn(page, 'rssi@rempart.demo');
+    await page.goto(`/organisations/${entityId}/care`);
+    await page.getByRole('heading', { name: /^Programme CaRE/ }).waitFor();
+    await page.getByRole('button', { name: 'Commencer une auto-évaluation CaRE' }).click();
+    await page.waitForURL(/\/evaluations\/\d+$/);
+    assessmentId = Number(/\/evaluations\/(\d+)$/.exec(page.url())![1]);
+    await page.getByRole('heading', { name: 'Auto-évaluation CaRE', level: 1 }).waitFor();
+    const total = /\/ (\d+) exigences renseignées/.exec(await textOf(page.getByTestId('progress-overall')))![1]!;
+    expect(Number(total)).toBeGreaterThan(20);
+    expect(await textOf(page.getByTestId('progress-overall'))).toContain(`0 / ${total}`);
+
+    await answer(page, 'A1.O1.R1', 'Réalisé et à jour, preuves disponibles');
+    await answer(page, 'A1.O1.R2', 'Oui, preuves disponibles');
+    await answer(page, 'A1.O1.R3', 'Je ne sais pas');
+    await answer(page, 'A1.O1.R4', 'Partiellement réalisé');
+    const comment = page.getByLabel('Commentaire (A1.O1.R1)');
+    await comment.fill('PSSI signée le 3 mars, revue annuelle en comité de direction');
+    await comment.blur();
+    await page.getByText(/Commentaire enregistré\(e\) à/).waitFor();
+    expect(await textOf(page.getByTestId('progress-overall'))).toContain(`4 / ${total}`);
+    expect(await textOf(page.getByTestId('progress-A1'))).toMatch(/\(4 \/ \d+\)/);
+
+    // Someone else saves meanwhile: the next save is refused (409), the page says so and reloads their answer.
+    const other = await apiSession(platform.baseUrl, 'rssi@rempart.demo', DEMO_PASSWORD);
+    const current = (await other('GET', `/assessments/${assessmentId}`)).body as { revision: number };
+    const concurrent = await other('PATCH', `/assessments/${assessmentId}/answers`, {
+      revision: current.revision,
+      answers: { 'A1.O1.R5': { answer: { kind: 'level', level: 'largely' } } },
+    });
+    expect(concurrent.status).toBe(200);
+    const requirement = page.getByTestId('requirement-A1.O1.R3');
+    await requirement.getByText('Non réalisé', { exact: true }).click();
+    await page
+      .getByTestId('revision-conflict')
+      .getByText(/modifiée par quelqu’un d’autre/)
+      .waitFor();
+    await expect
+      .poll(() => page.getByTestId('requirement-A1.O1.R5').getByLabel('Largement réalisé').isChecked())
+      .toBe(true);
+    expect(await requirement.getByLabel('Je ne sais pas').isChecked()).toBe(true);
+    // After the reload the same change goes through.
+    await answer(page, 'A1.O1.R3', 'Non réalisé');
+    expect(await textOf(page.getByTestId('progress-overall'))).toContain(`5 / ${total}`);
+
+    await page.getByRole('heading', { name: /^A1\.O1 — / }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'rempart-care-questionnaire.png') });
+
+    // The rest does not concern this establishment in this test: declared not applicable in one step.
+    await page.getByRole('button', { name: /^Déclarer « Non applicable » les \d+ exigences sans réponse$/ }).click();
+    await expect.poll(async () => textOf(page.getByTestId('progress-overall'))).toContain(`${total} / ${total}`);
+    await page.getByRole('button', { name: 'Soumettre l’auto-évaluation' }).click();
+    await expect.poll(() => textOf(page.getByTestId('assessment-status'))).toBe('Soumise');
+    await page.getByText('En attente de la signature de la direction.').waitFor();
+    expect(await page.getByTestId('requirement-A1.O1.R1').getByLabel('Oui, preuves disponibles').count()).toBe(0);
+
+    // The stored answers are what the page showed.
+    const stored = (await other('GET', `/assessments/${assessmentId}`)).body as {
+      status: string;
+      answers: Record<string, { answer: unknown; comment: string | null }>;
+    };
+    expect(stored.status).toBe('submitted');
+    expect(stored.answers['A1.O1.R1']).toMatchObject({
+      answer: { kind: 'level', level: 'complete' },
+      comment: 'PSSI signée le 3 mars, revue annuelle en comité de direction',
+    });
+    expect(stored.answers['A1.O1.R3']?.answer).toEqual({ kind: 'level', level: 'none' });
+    expect(stored.answers['A1.O1.R5']?.answer).toEqual({ kind: 'level', level: 'largely' });
+    expect(Object.keys(stored.answers).length).toBe(Number(total));
+    expect(seriousProblems(problems)).toEqual([]);
+  });
+
+  test('the director signs; the score, its trend and the roadmap appear; the RSSI follows a measure up', async () => {
+    const { page, problems } = await openSession(browser, platform.baseUrl);
+    await signIn(page, 'directeur@rempart.demo');
+    await page.goto(`/evaluations/${assessmentId}`);
+    await page.getByRole('button', { name: 'Signer en tant que directeur' }).click();
+    await expect.poll(() => textOf(page.getByTestId('assessment-status'))).toBe('Signée par la direction');
+    await page.getByText(/^Signée par la direction le /).waitFor();
+
+    await page.getByRole('link', { name: 'Score et tendance' }).click();
+    await page.getByRole('heading', { name: 'Score CaRE et tendance', level: 1 }).waitFor();
+    expect(await textOf(page.getByTestId('overall-score'))).toMatch(/^\d+ %$/);
+    await page.getByTestId('trend').locator('canvas').waitFor();
+    await page.getByText(/^1 soumission\(s\), la dernière le /).waitFor();
+
+    await page.getByRole('link', { name: 'Feuille de route' }).click();
+    await page.getByRole('heading', { name: 'Feuille de route cyber', level: 1 }).waitFor();
+    const measures = page.getByTestId('roadmap').locator('li');
+    await measures.first().waitFor();
+    expect(await measures.count()).toBeGreaterThan(0);
+    expect(await textOf(page.getByTestId('roadmap-totals'))).toMatch(/mesure\(s\) — coût estimé/);
+    for (const [name, type] of [
+      ['CSV', 'text/csv'],
+      ['Classeur XLSX', 'spreadsheetml'],
+      ['Synthèse PDF pour la direction', 'application/pdf'],
+    ] as const) {
+      const href = await page.getByRole('link', { name }).getAttribute('href');
+      const response = await page.request.get(href!);
+      expect(response.status()).toBe(200);
+      expect(response.headers()['content-type']).toContain(type);
+    }
+    expect(seriousProblems(problems)).toEqual([]);
+
+    const rssi = await openSession(browser, platform.baseUrl);
+    await signIn(rssi.page, 'rssi@rempart.demo');
+    await rssi.page.goto(`/evaluations/${assessmentId}/feuille-de-route`);
+    const first = rssi.page.getByTestId('roadmap').locator('li').first();
+    await first.getByLabel('Responsable').fill('Rachid RSSI');
+    await first.getByLabel('Échéance').fill('2027-03-31');
+    await first.getByLabel('Statut').selectOption('in_progress');
+    await first.getByRole('button', { name: 'Enregistrer' }).click();
+    await first.getByText(/enregistrée\.$/).waitFor();
+    await rssi.page.reload();
+    const reloaded = rssi.page.getByTestId('roadmap').locator('li').first();
+    await expect.poll(() => reloaded.getByLabel('Responsable').inputValue()).toBe('Rachid RSSI');
+    expect(await reloaded.getByLabel('Échéance').inputValue()).toBe('2027-03-31');
+    expect(await reloaded.getByLabel('Statut').inputValue()).toBe('in_progress');
+  });
+
+  test('the regional referent sees the status in the regional dashboard, not the answers nor the roadmap', async () => {
+    const { page, problems } = await openSession(browser, platform.baseUrl);
+    await signIn(page, 'ars.ara@rempart.demo');
+    await page.goto(`/organisations/${regionId}/tableau-de-bord`);
+    await page.getByRole('heading', { name: /^Tableau de bord CaRE/, level: 1 }).waitFor();
+    const row = page.getByTestId(`dashboard-row-${entityId}`);
+    const text = await textOf(row);
+    expect(text).toContain('Signée par la direction');
+    expect(text).toMatch(/\d+ %/);
+    // A1.O1 has a mandatory requirement unmet (A1.O1.R3): not reached.
+    expect(await row.getByText('NA', { exact: true }).count()).toBeGreaterThan(0);
+    expect(await textOf(page.getByTestId('dashboard-counts'))).toMatch(/1 signée\(s\)/);
+    // Laggards first: the signed establishment is the last row of the grid.
+    const rows = page.getByTestId('dashboard-grid').locator('tbody tr');
+    expect(await rows.last().getAttribute('data-testid')).toBe(`dashboard-row-${entityId}`);
+    await page.getByTestId('objective-shares').locator('canvas').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'rempart-care-dashboard.png'), fullPage: true });
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Exporter en CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toContain('"Établissement";"Catégorie"');
+    expect(csv).toContain('"Signée par la direction"');
+
+    // A filter with no establishment leaves an empty grid.
+    await page.getByLabel('Catégorie').selectOption('medico_social');
+    await expect.poll(() => page.getByTestId(`dashboard-row-${entityId}`).count()).toBe(0);
+
+    await page.goto(`/evaluations/${assessmentId}`);
+    await page.getByRole('heading', { name: 'Accès refusé', level: 1 }).waitFor();
+    expect(await page.content()).not.toContain('PSSI signée le 3 mars');
+    await page.goto(`/evaluations/${assessmentId}/feuille-de-route`);
+    await page.getByRole('heading', { name: 'Accès refusé', level: 1 }).waitFor();
+    expect(seriousProblems(problems)).toEqual([]);
+  });
+});
