@@ -1,4 +1,5 @@
 export * from './history/cadence.js';
+export * from './history/diff.js';
 export * from './imports/nmap-xml.js';
 export * from './imports/nuclei-jsonl.js';
 export * from './imports/testssl-json.js';
