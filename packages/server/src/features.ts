@@ -3,6 +3,7 @@ import { assessmentRoutes } from './assessments/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { continuityRoutes } from './continuity/routes.js';
+import { evidenceRoutes } from './evidence/routes.js';
 import { organisationRoutes } from './organisations/routes.js';
 import { resultRoutes } from './results/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
@@ -18,4 +19,5 @@ export const features: FastifyPluginAsync[] = [
   assessmentRoutes,
   continuityRoutes,
   resultRoutes,
+  evidenceRoutes,
 ];

@@ -24,6 +24,7 @@ export interface Database {
   roadmap_edit: RoadmapEditTable;
   assessment_latest: AssessmentLatestTable;
   continuity_record: ContinuityRecordTable;
+  evidence: EvidenceTable;
 }
 
 export interface OrganisationTable {
@@ -262,4 +263,24 @@ export interface IndicatorTable {
   value: string;
   result_id: number | null;
   measured_at: string;
+}
+
+export interface EvidenceTable {
+  id: Generated<number>;
+  assessment_id: number;
+  organisation_id: number;
+  requirement_id: string;
+  /** `file` (content stored here) or `link` (https URL). */
+  kind: string;
+  filename: string | null;
+  media_type: string | null;
+  size: number | null;
+  sha256: string | null;
+  content: Buffer | null;
+  url: string | null;
+  title: string | null;
+  /** YYYY-MM-DD, after which the evidence is flagged as expired. */
+  expires_on: string | null;
+  created_at: string;
+  created_by: number | null;
 }

@@ -5,6 +5,7 @@ import { assessments } from './0002-assessments.js';
 import { continuity } from './0003-continuity.js';
 import { results } from './0005-results.js';
 import { assessmentLatest } from './0006-assessment-latest.js';
+import { evidence } from './0007-evidence.js';
 
 /**
  * Every migration, in order. Names sort lexically; add new ones at the end with the next number.
@@ -17,5 +18,6 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0003-continuity': continuity(dialect),
     '0005-results': results(dialect),
     '0006-assessment-latest': assessmentLatest(dialect),
+    '0007-evidence': evidence(dialect),
   };
 }
