@@ -3,6 +3,7 @@ export * from './history/diff.js';
 export * from './imports/nmap-xml.js';
 export * from './imports/nuclei-jsonl.js';
 export * from './imports/testssl-json.js';
+export * from './kev/kev.js';
 export * from './model.js';
 export * from './rules/rules.js';
 export * from './scanner/banner.js';
