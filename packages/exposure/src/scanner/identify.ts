@@ -210,7 +210,7 @@ export function smb2NegotiateRequest(): Buffer {
   body.writeUInt16LE(dialects.length, 2);
   body.writeUInt16LE(1, 4); // signing enabled
   for (let i = 0; i < 16; i++) body[12 + i] = (i * 37 + 11) & 0xff; // client GUID
-  dialects.forEach((d, i) => body.writeUInt16LE(d, 36 + i * 2));
+  for (const [i, d] of dialects.entries()) body.writeUInt16LE(d, 36 + i * 2);
   const msg = Buffer.concat([header, body]);
   const nb = Buffer.alloc(4);
   nb.writeUInt32BE(msg.length, 0);
