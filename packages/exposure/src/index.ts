@@ -6,6 +6,7 @@ export * from './imports/testssl-json.js';
 export * from './kev/kev.js';
 export * from './model.js';
 export * from './report/bundle.js';
+export * from './report/html.js';
 export * from './rules/rules.js';
 export * from './scanner/banner.js';
 export * from './scanner/tcp-connect.js';
