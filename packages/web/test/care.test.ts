@@ -192,13 +192,15 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
     expect(text).toContain('Signée par la direction');
     expect(text).toMatch(/\d+ %/);
     // A1.O1 has a mandatory requirement unmet (A1.O1.R3): not reached.
-    expect(await row.getByText('NA', { exact: true }).count()).toBeGreaterThan(0);
+    expect(await row.getByText('N', { exact: true }).count()).toBeGreaterThan(0);
     expect(await textOf(page.getByTestId('dashboard-counts'))).toMatch(/1 signée\(s\)/);
     // Laggards first: the signed establishment is the last row of the grid.
     const rows = page.getByTestId('dashboard-grid').locator('tbody tr');
     expect(await rows.last().getAttribute('data-testid')).toBe(`dashboard-row-${entityId}`);
     await page.getByTestId('objective-shares').locator('canvas').waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'rempart-care-dashboard.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'rempart-care-dashboard.png') });
+    await row.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'rempart-care-dashboard-row.png') });
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),

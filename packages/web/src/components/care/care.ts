@@ -104,7 +104,7 @@ export const OBJECTIVE_STATUS: Record<
   { label: string; short: string; severity: 'success' | 'error' | 'info' }
 > = {
   reached: { label: 'Atteint', short: 'A', severity: 'success' },
-  not_reached: { label: 'Non atteint', short: 'NA', severity: 'error' },
+  not_reached: { label: 'Non atteint', short: 'N', severity: 'error' },
   not_applicable: { label: 'Non applicable', short: '—', severity: 'info' },
 };
 

@@ -12,6 +12,7 @@ import {
   OBJECTIVE_STATUS,
   type ObjectiveStatus,
   percent,
+  type Referential,
 } from '../../components/care/care.js';
 import { Loading } from '../../components/Loading.js';
 import { NodeBreadcrumb, useNodeId } from '../../components/NodeScope.js';
@@ -61,8 +62,7 @@ function csvField(value: string | number | null): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-function toCsv(data: Dashboard): string {
-  const ids = data.objectives.map((o) => o.id);
+function toCsv(data: Dashboard, ids: string[]): string {
   const header = [
     'Établissement',
     'Catégorie',
@@ -95,15 +95,24 @@ function DashboardOf({ id }: { id: number }) {
     () => api.get<Dashboard>(`/organisations/${id}/dashboard`, { category, department: validDepartment }),
     [id, category, validDepartment],
   );
+  const version = dashboard.data?.referential.version ?? null;
+  // The grid has a column for every objective of the newest referential, reached by someone or not.
+  const referential = useLoad(
+    () => (version === null ? Promise.resolve(null) : api.get<Referential>(`/referentials/care/versions/${version}`)),
+    [version],
+  );
   const failure = node.error ?? dashboard.error;
   if (failure) return <PageError error={failure} />;
   if (!node.data || !dashboard.data) return <Loading />;
   const data = dashboard.data;
-  const ids = data.objectives.map((o) => o.id);
+  const columns =
+    referential.data?.axes.flatMap((a) => a.objectives.map((o) => ({ id: o.id, title: o.title }))) ??
+    data.objectives.map((o) => ({ id: o.id, title: o.title }));
+  const ids = columns.map((o) => o.id);
   const nation = node.data.kind === 'nation';
 
   function download() {
-    const blob = new Blob([toCsv(data)], { type: 'text/csv;charset=utf-8' });
+    const blob = new Blob([toCsv(data, ids)], { type: 'text/csv;charset=utf-8' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
@@ -204,6 +213,12 @@ function DashboardOf({ id }: { id: number }) {
         </section>
       ) : null}
       <h2>Établissements (les plus en retard d’abord)</h2>
+      {data.items.length < data.counts.organisations ? (
+        <p className="fr-text--sm">
+          Les {data.items.length} premiers sur {data.counts.organisations} sont affichés : filtrez par catégorie ou
+          département pour voir les autres.
+        </p>
+      ) : null}
       <div className="fr-table fr-table--bordered fr-table--no-caption">
         <div className="fr-table__wrapper">
           <div className="fr-table__container">
@@ -217,7 +232,7 @@ function DashboardOf({ id }: { id: number }) {
                     <th scope="col">Score</th>
                     <th scope="col">Objectifs</th>
                     {ids.map((o) => (
-                      <th scope="col" key={o} title={data.objectives.find((x) => x.id === o)?.title}>
+                      <th scope="col" key={o} title={columns.find((x) => x.id === o)?.title}>
                         {o}
                       </th>
                     ))}
@@ -279,7 +294,7 @@ function DashboardOf({ id }: { id: number }) {
         </Badge>{' '}
         atteint ·{' '}
         <Badge small noIcon severity="error">
-          NA
+          N
         </Badge>{' '}
         non atteint ·{' '}
         <Badge small noIcon severity="info">
