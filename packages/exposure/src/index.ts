@@ -8,6 +8,7 @@ export * from './model.js';
 export * from './report/bundle.js';
 export * from './report/html.js';
 export * from './rules/rules.js';
+export * from './scan.js';
 export * from './scanner/banner.js';
 export * from './scanner/tcp-connect.js';
 export * from './scope/cidr.js';

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  assertInScope,
+  BUNDLE_FORMAT,
+  d1EvidencePack,
+  defaultRuleSet,
+  diffFindings,
+  type ExposureBundle,
+  evaluate,
+  exposureHtml,
+  findingsCsv,
+  importNmapXml,
+  importNucleiJsonl,
+  importTestsslJson,
+  type Observation,
+  parseBundle,
+  parsePorts,
+  parseScope,
+  ScopeError,
+  scanExposure,
+  scopeAddresses,
+  score,
+} from '@rempart/exposure';
+import { CliError, type Command } from '../command.js';
+
+const HELP = `rempart exposure <scan|import|diff|cadence> …
+
+  scan --scope scope.yaml [--lab] [--ports 1-1024] [--state état.json] [--json r.json] [--html r.html] [--csv r.csv]
+      Scan TCP connect des plages déclarées (refus hors périmètre ; plages privées seulement avec --lab).
+  import <nmap.xml|testssl.json|nuclei.jsonl> [--json …] [--html …] [--csv …]
+  diff avant.json après.json        Nouvelle exposition = alerte (code de sortie 1).
+  cadence <résultats.json…> [--out pack.json]   Règle CaRE D1.O2 (deux audits à 45–60 jours, niveau minimum).
+
+--push vers une plateforme Rempart : pas encore disponible.`;
+
+const DEFAULT_PORTS =
+  '21,22,23,25,80,104,110,135,139,143,443,445,1433,1521,2575,3306,3389,5432,5900-5905,5938,5985,5986,6379,7070,8000,8080,8443,9200,9300,10000,11112,27017';
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`lecture impossible de ${path} : ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+async function writeOutputs(
+  bundle: ExposureBundle,
+  out: { json?: string; html?: string; csv?: string },
+): Promise<void> {
+  if (out.json) await writeFile(out.json, `${JSON.stringify(bundle, null, 2)}\n`);
+  if (out.html) await writeFile(out.html, exposureHtml(bundle));
+  if (out.csv) await writeFile(out.csv, findingsCsv(bundle));
+  process.stdout.write(
+    `${bundle.findings.length} constats, score ${bundle.score.total} points, niveau minimum ${bundle.score.minimumLevel ? 'atteint' : 'NON atteint'}\n`,
+  );
+  for (const f of bundle.findings)
+    process.stdout.write(
+      `  [${f.severity}] +${f.points} ${f.host}${f.port ? `:${f.port}` : ''} ${f.ruleId} ${f.title}\n`,
+    );
+}
+
+function makeBundle(
+  observations: Observation[],
+  sources: string[],
+  scope: ExposureBundle['scope'],
+  scannedAt = new Date().toISOString(),
+): ExposureBundle {
+  const rules = defaultRuleSet();
+  const findings = evaluate(rules, observations);
+  return {
+    format: BUNDLE_FORMAT,
+    id: randomUUID(),
+    scannedAt,
+    rulesVersion: rules.version,
+    scope,
+    sources,
+    observations,
+    findings,
+    score: score(findings),
+  };
+}
+
+const outputOptions = {
+  json: { type: 'string' },
+  html: { type: 'string' },
+  csv: { type: 'string' },
+  push: { type: 'boolean' },
+} as const;
+
+async function scanCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...outputOptions,
+      scope: { type: 'string' },
+      lab: { type: 'boolean' },
+      ports: { type: 'string' },
+      state: { type: 'string' },
+    },
+  });
+  if (values.push) throw new CliError("--push : la plateforme ne reçoit pas encore les audits d'exposition");
+  if (!values.scope) throw new CliError('--scope <fichier> est obligatoire');
+  let ports: number[];
+  try {
+    ports = parsePorts(values.ports ?? DEFAULT_PORTS);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  try {
+    const scope = parseScope(await readText(values.scope), { lab: values.lab === true });
+    const hosts = scopeAddresses(scope);
+    for (const h of hosts) assertInScope(scope, h);
+    const scannedAt = new Date().toISOString();
+    const result = await scanExposure(hosts, ports, defaultRuleSet(), {
+      ...(values.state ? { stateFile: values.state } : {}),
+      onResult: (_r, done, total) => {
+        if (done % 200 === 0 || done === total) process.stderr.write(`\rports : ${done}/${total}`);
+      },
+    });
+    process.stderr.write('\n');
+    const bundle = makeBundle(
+      result.observations,
+      ['rempart'],
+      {
+        ...(scope.establishment ? { establishment: scope.establishment } : {}),
+        ...(scope.finess ? { finess: scope.finess } : {}),
+        domains: [...scope.domains],
+        ranges: scope.ranges.map((r) => r.text),
+      },
+      scannedAt,
+    );
+    await writeOutputs(bundle, values);
+    return 0;
+  } catch (e) {
+    if (e instanceof ScopeError) throw new CliError(`${e.code} : ${e.message}`);
+    throw e;
+  }
+}
+
+async function importCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: outputOptions, allowPositionals: true });
+  const file = positionals[0];
+  if (!file || positionals.length !== 1)
+    throw new CliError('un fichier à importer (nmap .xml, testssl .json, nuclei .jsonl)');
+  const text = await readText(file);
+  let observations: Observation[];
+  let source: string;
+  try {
+    if (file.endsWith('.xml')) [observations, source] = [importNmapXml(text).observations, 'nmap'];
+    else if (file.endsWith('.jsonl')) [observations, source] = [importNucleiJsonl(text).observations, 'nuclei'];
+    else if (file.endsWith('.json')) [observations, source] = [importTestsslJson(text), 'testssl'];
+    else throw new CliError('extension inconnue : .xml (nmap), .json (testssl.sh), .jsonl (nuclei)');
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${(e as { code?: string }).code ?? 'IMPORT'} : ${(e as Error).message}`);
+  }
+  await writeOutputs(makeBundle(observations, [source], { domains: [], ranges: [] }), values);
+  return 0;
+}
+
+async function loadBundle(path: string): Promise<ExposureBundle> {
+  try {
+    return parseBundle(await readText(path));
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${path} : ${(e as Error).message}`);
+  }
+}
+
+async function diffCommand(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true });
+  if (positionals.length !== 2) throw new CliError('deux résultats JSON : avant et après');
+  const [a, b] = await Promise.all(positionals.map(loadBundle));
+  const d = diffFindings((a as ExposureBundle).findings, (b as ExposureBundle).findings);
+  for (const f of d.added)
+    process.stdout.write(
+      `ALERTE nouvelle exposition : ${f.host}${f.port ? `:${f.port}` : ''} ${f.ruleId} ${f.title}\n`,
+    );
+  for (const f of d.fixed) process.stdout.write(`corrigé : ${f.host}${f.port ? `:${f.port}` : ''} ${f.ruleId}\n`);
+  for (const c of d.changed)
+    process.stdout.write(
+      `modifié : ${c.after.host}${c.after.port ? `:${c.after.port}` : ''} ${c.after.ruleId} (${c.before.evidence} → ${c.after.evidence})\n`,
+    );
+  process.stdout.write(`${d.added.length} nouveaux, ${d.fixed.length} corrigés, ${d.changed.length} modifiés\n`);
+  return d.alert ? 1 : 0;
+}
+
+async function cadenceCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { out: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length === 0) throw new CliError('au moins un résultat JSON');
+  const pack = d1EvidencePack(await Promise.all(positionals.map(loadBundle)));
+  process.stdout.write(`D1.O2 ${pack.verdict.met ? 'atteint' : 'non atteint'} : ${pack.verdict.reason}\n`);
+  if (values.out) await writeFile(values.out, `${JSON.stringify(pack, null, 2)}\n`);
+  return pack.verdict.met ? 0 : 1;
+}
+
+export const exposure: Command = {
+  name: 'exposure',
+  summary: "audit d'exposition sur internet : scan, imports, écart, cadence D1",
+  help: HELP,
+  async run(argv) {
+    const [sub, ...rest] = argv;
+    try {
+      switch (sub) {
+        case 'scan':
+          return await scanCommand(rest);
+        case 'import':
+          return await importCommand(rest);
+        case 'diff':
+          return await diffCommand(rest);
+        case 'cadence':
+          return await cadenceCommand(rest);
+        default:
+          throw new CliError(`sous-commande inconnue : ${sub ?? '(aucune)'}\n${HELP}`);
+      }
+    } catch (e) {
+      if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))
+        throw new CliError(e.message);
+      throw e;
+    }
+  },
+};
