@@ -6,6 +6,13 @@ import { type ConnectScanOptions, connectScan, type PortResult } from './scanner
 
 /** Turns an identified service into the observations rules consume. */
 export function observationsFromService(info: ServiceInfo): Observation[] {
+  // HTTP title and redirect target travel in the banner so edge-appliance fingerprints can read them.
+  const web = info.http
+    ? [info.http.title && `title: ${info.http.title}`, info.http.location && `location: ${info.http.location}`]
+        .filter(Boolean)
+        .join('; ')
+    : '';
+  const banner = info.banner ?? (web || undefined);
   const out: Observation[] = [
     {
       kind: 'port',
@@ -13,7 +20,7 @@ export function observationsFromService(info: ServiceInfo): Observation[] {
       port: info.port,
       service: info.service,
       ...(info.product ? { product: info.product } : {}),
-      ...(info.banner ? { banner: info.banner } : {}),
+      ...(banner ? { banner } : {}),
       source: 'rempart',
     },
   ];

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultEdgeFingerprints, kevFindings, parseKevCatalogue } from '../kev/kev.js';
+import { observationsFromService } from '../scan.js';
 import { dicomAssociateRequest, identifyService, parseHttpResponse, probeTls } from './identify.js';
 
 const HOST = '127.0.0.1';
@@ -24,6 +27,7 @@ let silent = 0;
 let dicom = 0;
 let garbage = 0;
 let ssh = 0;
+let forti = 0;
 
 beforeAll(async () => {
   http = await listen((s) =>
@@ -43,6 +47,10 @@ beforeAll(async () => {
   );
   garbage = await listen((s) => s.end(Buffer.alloc(200_000, 0x00)));
   ssh = await listen((s) => s.write('SSH-2.0-OpenSSH_9.2\r\n'));
+  // An SSL-VPN portal that answers like a FortiGate: redirect to /remote/login.
+  forti = await listen((s) =>
+    s.once('data', () => s.end('HTTP/1.1 302 Found\r\nLocation: /remote/login?lang=fr\r\nContent-Length: 0\r\n\r\n')),
+  );
 });
 
 afterAll(() => {
@@ -79,6 +87,18 @@ describe('identifyService', () => {
     expect(await probeTls(HOST, silent, { timeoutMs: 300 })).toBeUndefined();
     const info = await identifyService(HOST, silent, { timeoutMs: 300 });
     expect(info.service).toBe('unknown');
+  });
+});
+
+describe('edge appliance fingerprint from probes', () => {
+  it('recognises a FortiGate SSL-VPN redirect and ties it to the KEV catalogue entries', async () => {
+    const info = await identifyService(HOST, forti, { timeoutMs: 1000 });
+    expect(info.http).toMatchObject({ status: 302, location: '/remote/login?lang=fr' });
+    const kev = parseKevCatalogue(readFileSync(new URL('../../fixtures/kev-sample.json', import.meta.url), 'utf8'));
+    const findings = kevFindings(observationsFromService(info), defaultEdgeFingerprints(), kev);
+    expect(findings.map((f) => f.ruleId)).toEqual(['EXP-EDGE-KEV']);
+    expect(findings[0]?.title).toContain('Fortinet');
+    expect(findings[0]?.evidence).toContain(kev.dateReleased.slice(0, 10));
   });
 });
 

@@ -19,6 +19,8 @@ export interface HttpFacts {
   readonly server?: string;
   readonly missingHeaders: string[];
   readonly redirectsToHttps: boolean;
+  /** Redirect target (bounded), kept for fingerprints such as /remote/login or /+CSCOE+/. */
+  readonly location?: string;
 }
 
 export interface TlsFacts {
@@ -136,6 +138,7 @@ export function parseHttpResponse(bytes: Buffer, https: boolean): HttpFacts | un
     ...(server ? { server } : {}),
     missingHeaders: expected.filter((h) => !headers.has(h)),
     redirectsToHttps: status >= 300 && status < 400 && /^https:\/\//i.test(location),
+    ...(location ? { location: location.slice(0, 256) } : {}),
   };
 }
 
