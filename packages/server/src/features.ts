@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { assessmentRoutes } from './assessments/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { campaignRoutes } from './campaigns/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { continuityRoutes } from './continuity/routes.js';
 import { evidenceRoutes } from './evidence/routes.js';
@@ -20,4 +21,5 @@ export const features: FastifyPluginAsync[] = [
   continuityRoutes,
   resultRoutes,
   evidenceRoutes,
+  campaignRoutes,
 ];

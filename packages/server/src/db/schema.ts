@@ -25,6 +25,8 @@ export interface Database {
   assessment_latest: AssessmentLatestTable;
   continuity_record: ContinuityRecordTable;
   evidence: EvidenceTable;
+  campaign: CampaignTable;
+  campaign_member: CampaignMemberTable;
 }
 
 export interface OrganisationTable {
@@ -283,4 +285,22 @@ export interface EvidenceTable {
   expires_on: string | null;
   created_at: string;
   created_by: number | null;
+}
+
+export interface CampaignTable {
+  id: Generated<number>;
+  /** The node that launched it (nation, region or group): it targets that node's subtree. */
+  organisation_id: number;
+  referential_version_id: number;
+  name: string;
+  /** YYYY-MM-DD. */
+  deadline: string;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface CampaignMemberTable {
+  campaign_id: number;
+  organisation_id: number;
+  assessment_id: number;
 }

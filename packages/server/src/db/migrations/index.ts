@@ -6,6 +6,7 @@ import { continuity } from './0003-continuity.js';
 import { results } from './0005-results.js';
 import { assessmentLatest } from './0006-assessment-latest.js';
 import { evidence } from './0007-evidence.js';
+import { campaigns } from './0008-campaigns.js';
 
 /**
  * Every migration, in order. Names sort lexically; add new ones at the end with the next number.
@@ -19,5 +20,6 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0005-results': results(dialect),
     '0006-assessment-latest': assessmentLatest(dialect),
     '0007-evidence': evidence(dialect),
+    '0008-campaigns': campaigns(dialect),
   };
 }
