@@ -5,6 +5,7 @@ import {
   assertInScope,
   BUNDLE_FORMAT,
   d1EvidencePack,
+  defaultEdgeFingerprints,
   defaultRuleSet,
   diffFindings,
   type ExposureBundle,
@@ -14,8 +15,10 @@ import {
   importNmapXml,
   importNucleiJsonl,
   importTestsslJson,
+  kevFindings,
   type Observation,
   parseBundle,
+  parseKevCatalogue,
   parsePorts,
   parseScope,
   ScopeError,
@@ -29,7 +32,8 @@ const HELP = `rempart exposure <scan|import|diff|cadence> …
 
   scan --scope scope.yaml [--lab] [--ports 1-1024] [--state état.json] [--json r.json] [--html r.html] [--csv r.csv]
       Scan TCP connect des plages déclarées (refus hors périmètre ; plages privées seulement avec --lab).
-  import <nmap.xml|testssl.json|nuclei.jsonl> [--json …] [--html …] [--csv …]
+  import <nmap.xml|testssl.json|nuclei.jsonl> [--kev kev.json] [--json …] [--html …] [--csv …]
+      --kev : catalogue CISA KEV (JSON importé hors ligne) ; sa date est inscrite dans le résultat.
   diff avant.json après.json        Nouvelle exposition = alerte (code de sortie 1).
   cadence <résultats.json…> [--out pack.json]   Règle CaRE D1.O2 (deux audits à 45–60 jours, niveau minimum).
 
@@ -62,19 +66,33 @@ async function writeOutputs(
     );
 }
 
-function makeBundle(
+async function makeBundle(
   observations: Observation[],
   sources: string[],
   scope: ExposureBundle['scope'],
+  kevPath: string | undefined,
   scannedAt = new Date().toISOString(),
-): ExposureBundle {
+): Promise<ExposureBundle> {
   const rules = defaultRuleSet();
   const findings = evaluate(rules, observations);
+  let kev: ExposureBundle['kev'];
+  if (kevPath) {
+    let catalogue: ReturnType<typeof parseKevCatalogue>;
+    try {
+      catalogue = parseKevCatalogue(await readText(kevPath));
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      throw new CliError(`${kevPath} : ${(e as Error).message}`);
+    }
+    findings.push(...kevFindings(observations, defaultEdgeFingerprints(), catalogue));
+    kev = { catalogVersion: catalogue.catalogVersion, dateReleased: catalogue.dateReleased };
+  }
   return {
     format: BUNDLE_FORMAT,
     id: randomUUID(),
     scannedAt,
     rulesVersion: rules.version,
+    ...(kev ? { kev } : {}),
     scope,
     sources,
     observations,
@@ -88,6 +106,7 @@ const outputOptions = {
   html: { type: 'string' },
   csv: { type: 'string' },
   push: { type: 'boolean' },
+  kev: { type: 'string' },
 } as const;
 
 async function scanCommand(argv: string[]): Promise<number> {
@@ -121,7 +140,7 @@ async function scanCommand(argv: string[]): Promise<number> {
       },
     });
     process.stderr.write('\n');
-    const bundle = makeBundle(
+    const bundle = await makeBundle(
       result.observations,
       ['rempart'],
       {
@@ -130,6 +149,7 @@ async function scanCommand(argv: string[]): Promise<number> {
         domains: [...scope.domains],
         ranges: scope.ranges.map((r) => r.text),
       },
+      values.kev,
       scannedAt,
     );
     await writeOutputs(bundle, values);
@@ -157,7 +177,7 @@ async function importCommand(argv: string[]): Promise<number> {
     if (e instanceof CliError) throw e;
     throw new CliError(`${(e as { code?: string }).code ?? 'IMPORT'} : ${(e as Error).message}`);
   }
-  await writeOutputs(makeBundle(observations, [source], { domains: [], ranges: [] }), values);
+  await writeOutputs(await makeBundle(observations, [source], { domains: [], ranges: [] }, values.kev), values);
   return 0;
 }
 
