@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import {
   assertInScope,
   BUNDLE_FORMAT,
+  checkDomain,
   d1EvidencePack,
   defaultEdgeFingerprints,
   defaultRuleSet,
@@ -17,6 +18,7 @@ import {
   importTestsslJson,
   kevFindings,
   type Observation,
+  observationsFromDomain,
   parseBundle,
   parseKevCatalogue,
   parsePorts,
@@ -30,7 +32,7 @@ import { CliError, type Command } from '../command.js';
 
 const HELP = `rempart exposure <scan|import|diff|cadence> …
 
-  scan --scope scope.yaml [--lab] [--ports 1-1024] [--state état.json] [--json r.json] [--html r.html] [--csv r.csv]
+  scan --scope scope.yaml [--lab] [--ports 1-1024] [--state état.json] [--resolver ip[:port]]… [--json r.json] [--html r.html] [--csv r.csv]
       Scan TCP connect des plages déclarées (refus hors périmètre ; plages privées seulement avec --lab).
   import <nmap.xml|testssl.json|nuclei.jsonl> [--kev kev.json] [--json …] [--html …] [--csv …]
       --kev : catalogue CISA KEV (JSON importé hors ligne) ; sa date est inscrite dans le résultat.
@@ -118,6 +120,7 @@ async function scanCommand(argv: string[]): Promise<number> {
       lab: { type: 'boolean' },
       ports: { type: 'string' },
       state: { type: 'string' },
+      resolver: { type: 'string', multiple: true },
     },
   });
   if (values.push) throw new CliError("--push : la plateforme ne reçoit pas encore les audits d'exposition");
@@ -140,8 +143,15 @@ async function scanCommand(argv: string[]): Promise<number> {
       },
     });
     process.stderr.write('\n');
+    const observations = [...result.observations];
+    for (const domain of scope.domains) {
+      process.stderr.write(`DNS : ${domain}\n`);
+      const facts = await checkDomain(domain, values.resolver ? { servers: values.resolver } : {});
+      for (const err of facts.errors) process.stderr.write(`  DNS incomplet pour ${domain} : ${err}\n`);
+      observations.push(...observationsFromDomain(facts));
+    }
     const bundle = await makeBundle(
-      result.observations,
+      observations,
       ['rempart'],
       {
         ...(scope.establishment ? { establishment: scope.establishment } : {}),
