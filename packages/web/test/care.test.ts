@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_PASSWORD } from '@rempart/server';
@@ -14,6 +15,10 @@ import {
 } from './harness.js';
 
 const SCREENSHOTS = process.env.REMPART_SCREENSHOTS ?? '/tmp';
+/** A small but well-formed PDF: the server checks the type on the content, not the name. */
+const PSSI_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
 
 async function signIn(page: Page, email: string) {
   await submitPassword(page, email, DEMO_PASSWORD);
@@ -40,6 +45,7 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
   let entityId: number;
   let regionId: number;
   let assessmentId: number;
+  let evidenceUrl: string;
 
   beforeAll(async () => {
     platform = await startPlatform();
@@ -82,6 +88,38 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
     await comment.fill('PSSI signée le 3 mars, revue annuelle en comité de direction');
     await comment.blur();
     await page.getByText(/Commentaire enregistré\(e\) à/).waitFor();
+
+    // Evidence for A1.O1.R1: the signed PSSI as a file, with an expiry date, and a link to the intranet page.
+    const evidence = page.getByTestId('evidence-A1.O1.R1');
+    await evidence.getByText('Pièces justificatives (0)').click();
+    await evidence.getByLabel('Fichier').setInputFiles({
+      name: 'programme.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('MZ\x90\x00 not a pdf at all'),
+    });
+    await evidence.getByRole('button', { name: 'Joindre le fichier' }).click();
+    await evidence.getByText(/type de fichier non accepté/i).waitFor();
+    await evidence.getByLabel('Valable jusqu’au (facultatif)').fill('2027-12-31');
+    await evidence.getByLabel('Fichier').setInputFiles({
+      name: 'PSSI signée 2026.pdf',
+      mimeType: 'application/pdf',
+      buffer: PSSI_PDF,
+    });
+    await evidence.getByRole('button', { name: 'Joindre le fichier' }).click();
+    await evidence.getByRole('link', { name: 'PSSI signée 2026.pdf' }).waitFor();
+    const sha = createHash('sha256').update(PSSI_PDF).digest('hex');
+    expect(await textOf(evidence)).toContain(sha.slice(0, 12));
+    expect(await textOf(evidence)).toContain('valable jusqu’au 31 déc. 2027');
+    await evidence.getByLabel('Ou un lien https://').fill('https://intranet.chu.example/pssi');
+    await evidence.getByLabel('Intitulé du lien').fill('PSSI sur l’intranet');
+    await evidence.getByRole('button', { name: 'Ajouter le lien' }).click();
+    await evidence.getByRole('link', { name: 'PSSI sur l’intranet' }).waitFor();
+    await evidence.getByText('Pièces justificatives (2)').waitFor();
+    const fileHref = await evidence.getByRole('link', { name: 'PSSI signée 2026.pdf' }).getAttribute('href');
+    evidenceUrl = fileHref!;
+    const downloaded = await page.request.get(fileHref!);
+    expect(downloaded.status()).toBe(200);
+    expect(Buffer.from(await downloaded.body()).equals(PSSI_PDF)).toBe(true);
     expect(await textOf(page.getByTestId('progress-overall'))).toContain(`4 / ${total}`);
     expect(await textOf(page.getByTestId('progress-A1'))).toMatch(/\(4 \/ \d+\)/);
 
@@ -217,6 +255,9 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
     await page.goto(`/evaluations/${assessmentId}`);
     await page.getByRole('heading', { name: 'Accès refusé', level: 1 }).waitFor();
     expect(await page.content()).not.toContain('PSSI signée le 3 mars');
+    expect(await page.content()).not.toContain('PSSI signée 2026.pdf');
+    expect((await page.request.get(evidenceUrl)).status()).toBe(403);
+    expect((await page.request.get(`/api/assessments/${assessmentId}/evidence`)).status()).toBe(403);
     await page.goto(`/evaluations/${assessmentId}/feuille-de-route`);
     await page.getByRole('heading', { name: 'Accès refusé', level: 1 }).waitFor();
     expect(seriousProblems(problems)).toEqual([]);

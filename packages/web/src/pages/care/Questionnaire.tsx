@@ -3,7 +3,7 @@ import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
-import { useRef, useState } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api } from '../../api.js';
 import { useAuth } from '../../auth.js';
@@ -17,6 +17,7 @@ import {
   type Requirement,
   type StoredAnswer,
 } from '../../components/care/care.js';
+import { type Evidence, EvidencePanel } from '../../components/care/EvidencePanel.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
@@ -34,8 +35,11 @@ export function useAssessmentId(): number | null {
 async function loadQuestionnaire(id: number) {
   const assessment = await api.get<AssessmentWithAnswers>(`/assessments/${id}`);
   const { id: key, version } = assessment.referential;
-  const referential = await api.get<Referential>(`/referentials/${encodeURIComponent(key)}/versions/${version}`);
-  return { assessment, referential };
+  const [referential, evidence] = await Promise.all([
+    api.get<Referential>(`/referentials/${encodeURIComponent(key)}/versions/${version}`),
+    api.get<{ items: Evidence[] }>(`/assessments/${id}/evidence`),
+  ]);
+  return { assessment, referential, evidence: evidence.items };
 }
 
 /** The self-assessment questionnaire: axis → objective → requirement, saved at each answer. */
@@ -57,6 +61,7 @@ function Questionnaire({ id }: { id: number }) {
     <QuestionnaireForm
       key={loaded.data.assessment.revision}
       initial={loaded.data.assessment}
+      initialEvidence={loaded.data.evidence}
       referential={loaded.data.referential}
       reload={loaded.reload}
     />
@@ -65,15 +70,18 @@ function Questionnaire({ id }: { id: number }) {
 
 function QuestionnaireForm({
   initial,
+  initialEvidence,
   referential,
   reload,
 }: {
   initial: AssessmentWithAnswers;
+  initialEvidence: Evidence[];
   referential: Referential;
   reload: () => void;
 }) {
   const { me } = useAuth();
   const [assessment, setAssessment] = useState(initial);
+  const [evidence, setEvidence] = useState(initialEvidence);
   const current = useRef(initial);
   const queue = useRef<Promise<void>>(Promise.resolve());
   const [error, setError] = useState<unknown>(null);
@@ -203,7 +211,17 @@ function QuestionnaireForm({
                       editable={editable}
                       onAnswer={(answer) => save({ [r.id]: { answer } }, 'Réponse')}
                       onComment={(comment) => save({ [r.id]: { comment } }, 'Commentaire')}
-                    />
+                    >
+                      <EvidencePanel
+                        assessmentId={assessment.id}
+                        requirementId={r.id}
+                        items={evidence.filter((e) => e.requirementId === r.id)}
+                        editable={assessment.status !== 'signed'}
+                        onChange={(added, removed) =>
+                          setEvidence((list) => [...list.filter((e) => !removed.includes(e.id)), ...added])
+                        }
+                      />
+                    </RequirementItem>
                   ))}
                 </div>
               );
@@ -265,7 +283,9 @@ function RequirementItem({
   editable,
   onAnswer,
   onComment,
+  children,
 }: {
+  children: ReactNode;
   requirement: Requirement;
   levels: Array<{ id: string; label: string }>;
   stored: StoredAnswer | undefined;
@@ -332,6 +352,7 @@ function RequirementItem({
           },
         }}
       />
+      {children}
     </div>
   );
 }
