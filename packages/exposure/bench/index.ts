@@ -11,7 +11,7 @@ const PORTS = parsePorts('1-1000');
 const TEMPLATE = '-T4';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 512);
 
-const testbed = await buildTestbed({ extraAddresses: 10, subnet: 1 });
+const testbed = await buildTestbed({ extraAddresses: 10 });
 try {
   const hosts = testbed.addresses;
   const t0 = performance.now();

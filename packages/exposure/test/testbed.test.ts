@@ -17,7 +17,7 @@ let result: ExposureScanResult;
 
 beforeAll(async () => {
   testbed = await buildTestbed();
-  const scope = parseScope(JSON.stringify({ establishment: 'CH Testbed', domains: [], ranges: ['10.213.0.0/24'] }), {
+  const scope = parseScope(JSON.stringify({ establishment: 'CH Testbed', domains: [], ranges: [testbed.cidr] }), {
     lab: true,
   });
   for (const a of testbed.addresses) assertInScope(scope, a);

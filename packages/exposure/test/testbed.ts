@@ -19,6 +19,8 @@ export interface PlantedService {
 export interface Testbed {
   readonly namespace: string;
   readonly hostAddress: string;
+  /** The /24 both ends live in, e.g. 10.213.57.0/24. */
+  readonly cidr: string;
   /** Every address inside the namespace (planted services live on the first ones). */
   readonly addresses: string[];
   readonly services: PlantedService[];
@@ -113,7 +115,7 @@ function expiredSelfSigned(dir: string): { key: string; cert: string } {
 }
 
 /**
- * Creates namespace `rxexp<id>` with addresses 10.213.<subnet>.10 … and starts the planted services on the
+ * Creates namespace `rxexp<id>` with addresses 10.213.<subnet>.10 … (subnet random unless given) and starts the planted services on the
  * first six: HTTP (no security headers), HTTPS (expired self-signed, TLS 1.0 accepted), SSH, Telnet, SMB, DICOM.
  */
 export async function buildTestbed(options: { extraAddresses?: number; subnet?: number } = {}): Promise<Testbed> {
@@ -125,7 +127,9 @@ export async function buildTestbed(options: { extraAddresses?: number; subnet?: 
   const ns = `rxexp${id}`;
   const vh = `rxh${id}`;
   const vn = `rxn${id}`;
-  const subnet = options.subnet ?? 0;
+  // A random /24 unless given, so two testbeds built at the same time (parallel runs) do not share routes.
+  const subnet = options.subnet ?? 2 + Math.floor(Math.random() * 250);
+  const cidr = `10.213.${subnet}.0/24`;
   const hostAddress = `10.213.${subnet}.1`;
   const count = 6 + (options.extraAddresses ?? 0);
   const addresses = Array.from({ length: count }, (_, i) => `10.213.${subnet}.${10 + i}`);
@@ -248,7 +252,7 @@ export async function buildTestbed(options: { extraAddresses?: number; subnet?: 
     spawnIn([smbd, '--foreground', '--no-process-group', `--configfile=${smbConf}`, '--debug-stdout']);
 
     await Promise.all(services.map((s) => waitOpen(s.host, s.port, 30_000)));
-    return { namespace: ns, hostAddress, addresses, services, dir, teardown };
+    return { namespace: ns, hostAddress, cidr, addresses, services, dir, teardown };
   } catch (e) {
     teardown();
     throw e;
