@@ -7,6 +7,7 @@ import { DashboardPage } from './pages/care/Dashboard.js';
 import { QuestionnairePage } from './pages/care/Questionnaire.js';
 import { RoadmapPage } from './pages/care/Roadmap.js';
 import { ScoreTrendPage } from './pages/care/ScoreTrend.js';
+import * as D2 from './pages/continuity/index.js';
 import { HomePage } from './pages/Home.js';
 import { OrganisationPage, OrganisationRootsPage } from './pages/Organisations.js';
 import { PasswordResetPage } from './pages/PasswordReset.js';
@@ -76,6 +77,11 @@ export const routes: AppRoute[] = [
   { path: '/evaluations/:id', element: <QuestionnairePage />, title: 'Auto-évaluation CaRE' },
   { path: '/evaluations/:id/score', element: <ScoreTrendPage />, title: 'Score CaRE et tendance' },
   { path: '/evaluations/:id/feuille-de-route', element: <RoadmapPage />, title: 'Feuille de route cyber' },
+  { path: '/continuite', element: <D2.BiaPage />, title: 'Continuité (D2)', nav: true, activeWhen: D2.active },
+  { path: '/organisations/:id/continuite', element: <D2.BiaPage />, title: 'Analyse d’impact (D2)' },
+  { path: '/organisations/:id/continuite/graphe', element: <D2.GraphPage />, title: 'Dépendances (D2)' },
+  { path: '/organisations/:id/continuite/plan', element: <D2.PlanPage />, title: 'Plan de reprise (D2)' },
+  { path: '/organisations/:id/continuite/sauvegardes', element: <D2.BackupsPage />, title: 'Sauvegardes (D2)' },
   { path: '/mon-compte', element: <AccountPage />, title: 'Mon compte' },
   { path: '/acces-refuse', element: <AccessDeniedPage />, title: 'Accès refusé' },
 ];
