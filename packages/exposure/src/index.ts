@@ -7,6 +7,7 @@ export * from './kev/kev.js';
 export * from './model.js';
 export * from './report/bundle.js';
 export * from './report/html.js';
+export * from './report/summary.js';
 export * from './rules/rules.js';
 export * from './scan.js';
 export * from './scanner/banner.js';
