@@ -1,5 +1,6 @@
 import {
   answerSchema,
+  csvField,
   directorSummary,
   ESTABLISHMENT_CATEGORIES,
   exportCisoLibrary,
@@ -54,6 +55,23 @@ const ReferentialParams = z.object({
   version: z.coerce.number().int().min(1).max(1_000_000),
 });
 const Revision = z.number().int().min(0);
+const DashboardQuery = z.strictObject({
+  referential: ReferentialParams.shape.key.default('care'),
+  category: z.enum(ESTABLISHMENT_CATEGORIES).optional(),
+  department: z
+    .string()
+    .regex(/^(\d{2,3}|2[AB])$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(50_000).default(1000),
+  groupBy: z.enum(['region', 'department', 'category']).optional(),
+});
+type DashboardQuery = z.infer<typeof DashboardQuery>;
+const ObjectiveShare = z.object({
+  id: z.string(),
+  reached: z.number(),
+  applicable: z.number(),
+  share: z.number().nullable(),
+});
 const today = () => nowIso().slice(0, 10);
 const MAX_COMMENT = 5000;
 
@@ -880,6 +898,162 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
     },
   );
 
+  const dashboardOf = async (request: FastifyRequest, q: DashboardQuery) => {
+    const { referential: key, category, department, limit, groupBy } = q;
+    const [from, to] = subtreeRange(request.organisation!.path);
+    let query = db
+      .selectFrom('organisation as o')
+      .leftJoin('assessment_latest as l', (join) =>
+        join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
+      )
+      .leftJoin('assessment_snapshot as snap', 'snap.id', 'l.snapshot_id')
+      .select([
+        'o.id',
+        'o.name',
+        'o.kind',
+        'o.category',
+        'o.department',
+        'o.region_code',
+        'l.status',
+        'snap.score_permyriad',
+        'snap.objectives_reached',
+        'snap.objectives_applicable',
+        'snap.at',
+        'snap.referential_version',
+        'snap.objective_statuses',
+      ])
+      .where('o.path', '>=', from)
+      .where('o.path', '<', to)
+      .where((eb) => eb.or([eb('o.kind', 'in', ['legal_entity', 'site']), eb('l.assessment_id', 'is not', null)]));
+    if (category) query = query.where('o.category', '=', category);
+    if (department) query = query.where('o.department', '=', department);
+    const rows = await query.execute();
+
+    // Objective order of each referential version met in the snapshots (usually one or two versions).
+    const orders = new Map<number, { ids: string[]; titles: Map<string, string> }>();
+    for (const version of new Set(rows.flatMap((r) => (r.referential_version ? [r.referential_version] : [])))) {
+      const referential = await findReferential(db, key, version);
+      const objectives = referential.axes.flatMap((a) => a.objectives);
+      orders.set(version, {
+        ids: objectives.map((o) => o.id),
+        titles: new Map(objectives.map((o) => [o.id, o.title])),
+      });
+    }
+    const newest = await newestReferential(request, key);
+    const STATUS = { R: 'reached', N: 'not_reached', '-': 'not_applicable' } as const;
+    // Counters per version and objective position: one pass over short strings, no per-row objects.
+    const sharesOf = (list: typeof rows) => {
+      const counters = new Map<number, { reached: number[]; applicable: number[] }>();
+      for (const [version, order] of orders) {
+        counters.set(version, { reached: order.ids.map(() => 0), applicable: order.ids.map(() => 0) });
+      }
+      for (const r of list) {
+        const counter = r.referential_version ? counters.get(r.referential_version) : undefined;
+        const statuses = r.objective_statuses;
+        if (!counter || !statuses) continue;
+        for (let i = 0; i < counter.reached.length; i++) {
+          const c = statuses.charCodeAt(i);
+          if (c === 82 /* R */) {
+            counter.reached[i]!++;
+            counter.applicable[i]!++;
+          } else if (c === 78 /* N */) counter.applicable[i]!++;
+        }
+      }
+      const shares = new Map<string, { reached: number; applicable: number }>();
+      for (const [version, counter] of counters) {
+        orders.get(version)!.ids.forEach((id, i) => {
+          const s = shares.get(id) ?? { reached: 0, applicable: 0 };
+          s.reached += counter.reached[i]!;
+          s.applicable += counter.applicable[i]!;
+          if (s.applicable > 0) shares.set(id, s);
+        });
+      }
+      return shares;
+    };
+    const shares = sharesOf(rows);
+    const scores = new Float64Array(rows.length);
+    rows.forEach((r, index) => {
+      scores[index] = r.score_permyriad === null || r.score_permyriad === undefined ? -1 : r.score_permyriad;
+    });
+    const scoreOfRow = (r: (typeof rows)[number]) =>
+      r.score_permyriad === null || r.score_permyriad === undefined ? null : r.score_permyriad / 10_000;
+    // Laggards first: never submitted (-1), then the lowest scores.
+    const order = rows.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]! || rows[a]!.id - rows[b]!.id);
+    const sorted = order.slice(0, limit).map((i) => rows[i]!);
+    const items = sorted.map((r) => {
+      const objectives: Record<string, 'reached' | 'not_reached' | 'not_applicable'> = {};
+      const order = r.referential_version ? orders.get(r.referential_version) : undefined;
+      if (order && r.objective_statuses) {
+        order.ids.forEach((id, i) => {
+          const c = r.objective_statuses![i] as keyof typeof STATUS | undefined;
+          if (c && STATUS[c]) objectives[id] = STATUS[c];
+        });
+      }
+      return {
+        organisationId: r.id,
+        name: r.name,
+        kind: r.kind,
+        category: r.category,
+        department: r.department,
+        regionCode: r.region_code,
+        status: (r.status ?? 'none') as 'none' | (typeof ASSESSMENT_STATUSES)[number],
+        score: scoreOfRow(r),
+        objectivesReached: r.objectives_reached ?? null,
+        objectivesApplicable: r.objectives_applicable ?? null,
+        snapshotAt: r.at ?? null,
+        objectives,
+      };
+    });
+    const count = (list: typeof rows) => ({
+      organisations: list.length,
+      assessed: list.filter((r) => r.status).length,
+      submitted: list.filter((r) => r.at).length,
+      signed: list.filter((r) => r.status === 'signed').length,
+    });
+    const groups = new Map<string, typeof rows>();
+    if (groupBy) {
+      const column = { region: 'region_code', department: 'department', category: 'category' } as const;
+      for (const r of rows) {
+        const k = r[column[groupBy]] ?? 'inconnu';
+        const list = groups.get(k);
+        if (list) list.push(r);
+        else groups.set(k, [r]);
+      }
+    }
+    const titleOf = (id: string) =>
+      [...orders.values()].find((o) => o.titles.has(id))?.titles.get(id) ??
+      (newest ? indexReferential(newest).objectives.get(id)?.objective.title : undefined) ??
+      id;
+    return {
+      referential: { id: key, version: newest?.version ?? null },
+      counts: count(rows),
+      groups: [...groups.entries()]
+        .map(([k, list]) => {
+          const scores = list.map(scoreOfRow).filter((v): v is number => v !== null);
+          return {
+            key: k,
+            ...count(list),
+            meanScore: scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length,
+            objectives: [...sharesOf(list).entries()].map(([id, s]) => ({
+              id,
+              reached: s.reached,
+              applicable: s.applicable,
+              share: s.applicable === 0 ? null : s.reached / s.applicable,
+            })),
+          };
+        })
+        .sort((a, b) => (a.meanScore ?? -1) - (b.meanScore ?? -1) || a.key.localeCompare(b.key)),
+      objectives: [...shares.entries()].map(([id, s]) => ({
+        id,
+        title: titleOf(id),
+        reached: s.reached,
+        applicable: s.applicable,
+        share: s.applicable === 0 ? null : s.reached / s.applicable,
+      })),
+      items,
+    };
+  };
+
   // ---- dashboards ---------------------------------------------------------------------------------
   app.get(
     '/organisations/:id/dashboard',
@@ -892,16 +1066,7 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
       schema: {
         tags: ['assessments'],
         params: IdParams,
-        querystring: z.strictObject({
-          referential: ReferentialParams.shape.key.default('care'),
-          category: z.enum(ESTABLISHMENT_CATEGORIES).optional(),
-          department: z
-            .string()
-            .regex(/^(\d{2,3}|2[AB])$/)
-            .optional(),
-          limit: z.coerce.number().int().min(1).max(50_000).default(1000),
-          groupBy: z.enum(['region', 'department', 'category']).optional(),
-        }),
+        querystring: DashboardQuery,
         response: {
           200: z.object({
             referential: z.object({ id: z.string(), version: z.number().nullable() }),
@@ -913,6 +1078,7 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
                 submitted: z.number(),
                 signed: z.number(),
                 meanScore: z.number().nullable(),
+                objectives: z.array(ObjectiveShare),
               }),
             ),
             counts: z.object({
@@ -921,15 +1087,7 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
               submitted: z.number(),
               signed: z.number(),
             }),
-            objectives: z.array(
-              z.object({
-                id: z.string(),
-                title: z.string(),
-                reached: z.number(),
-                applicable: z.number(),
-                share: z.number().nullable(),
-              }),
-            ),
+            objectives: z.array(ObjectiveShare.extend({ title: z.string() })),
             items: z.array(
               z.object({
                 organisationId: z.number(),
@@ -950,148 +1108,70 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
         },
       },
     },
-    async (request) => {
-      const { referential: key, category, department, limit, groupBy } = request.query;
-      const [from, to] = subtreeRange(request.organisation!.path);
-      let query = db
-        .selectFrom('organisation as o')
-        .leftJoin('assessment_latest as l', (join) =>
-          join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
-        )
-        .leftJoin('assessment_snapshot as snap', 'snap.id', 'l.snapshot_id')
-        .select([
-          'o.id',
-          'o.name',
-          'o.kind',
-          'o.category',
-          'o.department',
-          'o.region_code',
-          'l.status',
-          'snap.score_permyriad',
-          'snap.objectives_reached',
-          'snap.objectives_applicable',
-          'snap.at',
-          'snap.referential_version',
-          'snap.objective_statuses',
-        ])
-        .where('o.path', '>=', from)
-        .where('o.path', '<', to)
-        .where((eb) => eb.or([eb('o.kind', 'in', ['legal_entity', 'site']), eb('l.assessment_id', 'is not', null)]));
-      if (category) query = query.where('o.category', '=', category);
-      if (department) query = query.where('o.department', '=', department);
-      const rows = await query.execute();
+    async (request) => dashboardOf(request, request.query),
+  );
 
-      // Objective order of each referential version met in the snapshots (usually one or two versions).
-      const orders = new Map<number, { ids: string[]; titles: Map<string, string> }>();
-      for (const version of new Set(rows.flatMap((r) => (r.referential_version ? [r.referential_version] : [])))) {
-        const referential = await findReferential(db, key, version);
-        const objectives = referential.axes.flatMap((a) => a.objectives);
-        orders.set(version, {
-          ids: objectives.map((o) => o.id),
-          titles: new Map(objectives.map((o) => [o.id, o.title])),
-        });
+  app.get(
+    '/organisations/:id/dashboard.csv',
+    {
+      // The same statuses and scores as the dashboard, every establishment of the subtree, laggards first.
+      config: { access: access.on('assessment.read', idFrom('params', 'id')) },
+      serializerCompiler: () => (data) => data as string,
+      schema: {
+        tags: ['assessments'],
+        params: IdParams,
+        querystring: DashboardQuery.omit({ limit: true, groupBy: true }),
+        response: { 200: z.string() },
+      },
+    },
+    async (request, reply) => {
+      const data = await dashboardOf(request, { ...request.query, limit: 50_000 });
+      const objectiveIds = data.objectives.map((o) => o.id);
+      const STATUS_FR = { reached: 'atteint', not_reached: 'non atteint', not_applicable: 'non applicable' } as const;
+      const PROGRESS_FR = {
+        none: 'non commencée',
+        draft: 'brouillon',
+        submitted: 'soumise',
+        signed: 'signée',
+      } as const;
+      const header = [
+        'Identifiant',
+        'Établissement',
+        'Type',
+        'Catégorie',
+        'Département',
+        'Région',
+        'Statut',
+        'Score (%)',
+        'Objectifs atteints',
+        'Objectifs applicables',
+        'Date du dernier instantané',
+        ...objectiveIds,
+      ];
+      const lines = [header.map((h) => csvField(h, ';')).join(';')];
+      for (const item of data.items) {
+        lines.push(
+          [
+            item.organisationId,
+            item.name,
+            item.kind,
+            item.category,
+            item.department,
+            item.regionCode,
+            PROGRESS_FR[item.status],
+            item.score === null ? null : Math.round(item.score * 1000) / 10,
+            item.objectivesReached,
+            item.objectivesApplicable,
+            item.snapshotAt,
+            ...objectiveIds.map((id) => (item.objectives[id] ? STATUS_FR[item.objectives[id]] : null)),
+          ]
+            .map((v) => csvField(v, ';'))
+            .join(';'),
+        );
       }
-      const newest = await newestReferential(request, key);
-      const STATUS = { R: 'reached', N: 'not_reached', '-': 'not_applicable' } as const;
-      // Counters per version and objective position: one pass over short strings, no per-row objects.
-      const counters = new Map<number, { reached: number[]; applicable: number[] }>();
-      for (const [version, order] of orders) {
-        counters.set(version, { reached: order.ids.map(() => 0), applicable: order.ids.map(() => 0) });
-      }
-      const scores = new Float64Array(rows.length);
-      rows.forEach((r, index) => {
-        scores[index] = r.score_permyriad === null || r.score_permyriad === undefined ? -1 : r.score_permyriad;
-        const counter = r.referential_version ? counters.get(r.referential_version) : undefined;
-        const statuses = r.objective_statuses;
-        if (!counter || !statuses) return;
-        for (let i = 0; i < counter.reached.length; i++) {
-          const c = statuses.charCodeAt(i);
-          if (c === 82 /* R */) {
-            counter.reached[i]!++;
-            counter.applicable[i]!++;
-          } else if (c === 78 /* N */) counter.applicable[i]!++;
-        }
-      });
-      const shares = new Map<string, { reached: number; applicable: number }>();
-      for (const [version, counter] of counters) {
-        orders.get(version)!.ids.forEach((id, i) => {
-          const s = shares.get(id) ?? { reached: 0, applicable: 0 };
-          s.reached += counter.reached[i]!;
-          s.applicable += counter.applicable[i]!;
-          if (s.applicable > 0) shares.set(id, s);
-        });
-      }
-      const scoreOfRow = (r: (typeof rows)[number]) =>
-        r.score_permyriad === null || r.score_permyriad === undefined ? null : r.score_permyriad / 10_000;
-      // Laggards first: never submitted (-1), then the lowest scores.
-      const order = rows.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]! || rows[a]!.id - rows[b]!.id);
-      const sorted = order.slice(0, limit).map((i) => rows[i]!);
-      const items = sorted.map((r) => {
-        const objectives: Record<string, 'reached' | 'not_reached' | 'not_applicable'> = {};
-        const order = r.referential_version ? orders.get(r.referential_version) : undefined;
-        if (order && r.objective_statuses) {
-          order.ids.forEach((id, i) => {
-            const c = r.objective_statuses![i] as keyof typeof STATUS | undefined;
-            if (c && STATUS[c]) objectives[id] = STATUS[c];
-          });
-        }
-        return {
-          organisationId: r.id,
-          name: r.name,
-          kind: r.kind,
-          category: r.category,
-          department: r.department,
-          regionCode: r.region_code,
-          status: (r.status ?? 'none') as 'none' | (typeof ASSESSMENT_STATUSES)[number],
-          score: scoreOfRow(r),
-          objectivesReached: r.objectives_reached ?? null,
-          objectivesApplicable: r.objectives_applicable ?? null,
-          snapshotAt: r.at ?? null,
-          objectives,
-        };
-      });
-      const count = (list: typeof rows) => ({
-        organisations: list.length,
-        assessed: list.filter((r) => r.status).length,
-        submitted: list.filter((r) => r.at).length,
-        signed: list.filter((r) => r.status === 'signed').length,
-      });
-      const groups = new Map<string, typeof rows>();
-      if (groupBy) {
-        const column = { region: 'region_code', department: 'department', category: 'category' } as const;
-        for (const r of rows) {
-          const k = r[column[groupBy]] ?? 'inconnu';
-          const list = groups.get(k);
-          if (list) list.push(r);
-          else groups.set(k, [r]);
-        }
-      }
-      const titleOf = (id: string) =>
-        [...orders.values()].find((o) => o.titles.has(id))?.titles.get(id) ??
-        (newest ? indexReferential(newest).objectives.get(id)?.objective.title : undefined) ??
-        id;
-      return {
-        referential: { id: key, version: newest?.version ?? null },
-        counts: count(rows),
-        groups: [...groups.entries()]
-          .map(([k, list]) => {
-            const scores = list.map(scoreOfRow).filter((v): v is number => v !== null);
-            return {
-              key: k,
-              ...count(list),
-              meanScore: scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length,
-            };
-          })
-          .sort((a, b) => (a.meanScore ?? -1) - (b.meanScore ?? -1) || a.key.localeCompare(b.key)),
-        objectives: [...shares.entries()].map(([id, s]) => ({
-          id,
-          title: titleOf(id),
-          reached: s.reached,
-          applicable: s.applicable,
-          share: s.applicable === 0 ? null : s.reached / s.applicable,
-        })),
-        items,
-      };
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="tableau-de-bord-${request.params.id}.csv"`);
+      return `\uFEFF${lines.join('\r\n')}\r\n`;
     },
   );
 };

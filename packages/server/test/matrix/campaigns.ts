@@ -52,6 +52,11 @@ export const cases: RouteCase[] = [
   },
   {
     method: 'GET',
+    url: '/api/organisations/:id/dashboard.csv',
+    request: (c) => ({ url: `/api/organisations/${c.orgId}/dashboard.csv` }),
+  },
+  {
+    method: 'GET',
     url: '/api/organisations/:id/todo',
     request: (c) => ({ url: `/api/organisations/${c.orgId}/todo` }),
   },
