@@ -12,6 +12,7 @@ export * from './rules/rules.js';
 export * from './scan.js';
 export * from './scanner/banner.js';
 export * from './scanner/dns.js';
+export * from './scanner/identify.js';
 export * from './scanner/tcp-connect.js';
 export * from './scope/cidr.js';
 export * from './scope/scope.js';
