@@ -1,4 +1,5 @@
 import { runAudit } from '@rempart/ad-audit';
+import { defaultRuleSet, evaluate, type Observation, score } from '@rempart/exposure';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { aCleanDomain, NOW } from '../../ad-audit/src/test-builders.js';
 import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
@@ -7,6 +8,22 @@ import { detectBundle } from './matrix/results.js';
 
 /** A bundle as `rempart ad audit --json` writes it (dates as strings). */
 const toJson = (bundle: unknown) => JSON.parse(JSON.stringify(bundle)) as Record<string, unknown>;
+
+/** An exposure audit bundle as `rempart exposure scan --json` writes it, from observations. */
+function exposureBundle(id: string, scannedAt: string, observations: Observation[]) {
+  const findings = evaluate(defaultRuleSet(), observations);
+  return {
+    format: 'rempart.exposure/1',
+    id,
+    scannedAt,
+    rulesVersion: defaultRuleSet().version,
+    scope: { domains: ['chu.example'], ranges: ['203.0.113.0/28'] },
+    sources: ['rempart'],
+    observations,
+    findings,
+    score: score(findings),
+  };
+}
 
 describe.each(DIALECTS)('technical results pushed by the engines on %s', (dialect) => {
   let server: TestServer;
@@ -107,6 +124,28 @@ describe.each(DIALECTS)('technical results pushed by the engines on %s', (dialec
     expect(level.source.observedAt).toBe(new Date(complete.generatedAt).toISOString()); // still the complete audit's
     const foreign = await cli.post(`/api/organisations/${tree.siteA.id}/results/ad-audit`, detectBundle());
     expect(foreign.body.error.code).toBe('invalid_bundle');
+  });
+
+  test('exposure audits set the D1 exposure indicators; two audits 45–60 days apart at minimum level meet D1.O2', async () => {
+    const url = `/api/organisations/${tree.siteA.id}/results/exposure`;
+    const risky = exposureBundle('a1', '2026-03-01T10:00:00Z', [
+      { kind: 'port', host: '203.0.113.5', port: 3389, service: 'ms-wbt-server', source: 'rempart' },
+    ]);
+    const first = await cli.post(url, risky);
+    expect(first.status).toBe(201);
+    expect(first.body.indicators).toMatchObject({ 'exposure.exposed_admin_services': 1, 'exposure.d1_cadence': false });
+    const clean = (id: string, at: string) =>
+      exposureBundle(id, at, [{ kind: 'port', host: '203.0.113.5', port: 443, service: 'https', source: 'rempart' }]);
+    expect((await cli.post(url, clean('a2', '2026-04-01T10:00:00Z'))).body.indicators['exposure.d1_cadence']).toBe(
+      false,
+    ); // 31 days after a1
+    const third = await cli.post(url, clean('a3', '2026-05-20T10:00:00Z')); // 49 days after a2, both clean
+    expect(third.body.indicators).toMatchObject({ 'exposure.d1_cadence': true, 'exposure.minimum_level': true });
+    const tampered = { ...clean('a4', '2026-06-01T10:00:00Z'), score: { total: 0, perHost: {}, minimumLevel: true } };
+    tampered.findings = evaluate(defaultRuleSet(), [
+      { kind: 'port', host: '203.0.113.5', port: 23, service: 'telnet', source: 'rempart' },
+    ]);
+    expect((await cli.post(url, tampered)).body.error.code).toBe('invalid_bundle');
   });
 
   test('malformed, foreign, oversized and hostile bundles are refused and store nothing', async () => {

@@ -1,9 +1,10 @@
 import { adAdapter } from './ad-adapter.js';
 import type { EngineAdapter } from './adapters.js';
 import { detectAdapter } from './detect-adapter.js';
+import { exposureAdapter } from './exposure-adapter.js';
 
 /** The engines that push results, and how each bundle is read. */
-const ADAPTERS = [adAdapter, detectAdapter] as const satisfies readonly EngineAdapter[];
+const ADAPTERS = [adAdapter, exposureAdapter, detectAdapter] as const satisfies readonly EngineAdapter[];
 
 export const ENGINES = ADAPTERS.map((a) => a.engine) as [string, ...string[]];
 
