@@ -28,6 +28,8 @@ let dicom = 0;
 let garbage = 0;
 let ssh = 0;
 let forti = 0;
+let rdp = 0;
+let hl7 = 0;
 
 beforeAll(async () => {
   http = await listen((s) =>
@@ -47,6 +49,22 @@ beforeAll(async () => {
   );
   garbage = await listen((s) => s.end(Buffer.alloc(200_000, 0x00)));
   ssh = await listen((s) => s.write('SSH-2.0-OpenSSH_9.2\r\n'));
+  // RDP: X.224 Connection Confirm with RDP_NEG_RSP (TLS selected) to a Connection Request, nothing else.
+  rdp = await listen((s) =>
+    s.once('data', (d: Buffer) => {
+      if (d[0] === 0x03 && d[5] === 0xe0)
+        s.end(Buffer.from([3, 0, 0, 19, 14, 0xd0, 0, 0, 0x12, 0x34, 0, 2, 0, 8, 0, 1, 0, 0, 0]));
+      else s.destroy();
+    }),
+  );
+  // HL7 MLLP: an ACK framed in MLLP to a framed message, nothing else.
+  hl7 = await listen((s) =>
+    s.once('data', (d: Buffer) => {
+      if (d[0] === 0x0b)
+        s.end(Buffer.from('\x0bMSH|^~\\&|RIS|CH|REMPART|AUDIT|20260101||ACK|1|P|2.3\rMSA|AA|RMP1\r\x1c\r', 'latin1'));
+      else s.destroy();
+    }),
+  );
   // An SSL-VPN portal that answers like a FortiGate: redirect to /remote/login.
   forti = await listen((s) =>
     s.once('data', () => s.end('HTTP/1.1 302 Found\r\nLocation: /remote/login?lang=fr\r\nContent-Length: 0\r\n\r\n')),
@@ -75,6 +93,14 @@ describe('identifyService', () => {
   it('recognises a DICOM A-ASSOCIATE-RJ answer', async () => {
     const info = await identifyService(HOST, dicom, { timeoutMs: 1000 });
     expect(info).toMatchObject({ service: 'dicom', product: 'A-ASSOCIATE-RJ' });
+  });
+
+  it('recognises RDP by its X.224 Connection Confirm', async () => {
+    expect((await identifyService(HOST, rdp, { timeoutMs: 1000 })).service).toBe('ms-wbt-server');
+  });
+
+  it('recognises an HL7 MLLP listener by its framed ACK', async () => {
+    expect((await identifyService(HOST, hl7, { timeoutMs: 1000 })).service).toBe('hl7-mllp');
   });
 
   it('bounds a huge binary banner and does not classify it', async () => {
