@@ -32,7 +32,7 @@ function rempart(args: string[]): Promise<{ code: number | null; out: string; er
   });
 }
 
-describe('rempart detect --push to a real Rempart server', { timeout: 240_000 }, () => {
+describe('rempart detect/exposure --push to a real Rempart server', { timeout: 240_000 }, () => {
   let app: FastifyInstance;
   let base: string;
   let siteId: number;
@@ -54,34 +54,30 @@ describe('rempart detect --push to a real Rempart server', { timeout: 240_000 },
       finess: '350000139',
     });
     siteId = entity.id;
-    const { id: userId } = await handle.db
-      .transaction()
-      .execute((trx) =>
-        createAccount(
-          trx,
-          {
-            email: 'rssi@ch.fr',
-            displayName: 'RSSI',
-            passwordHash: null,
-            role: 'establishment_rssi',
-            organisationId: entity.id,
-            detailedFindings: false,
-            createdBy: null,
-          },
-          'http://localhost',
-        ),
-      );
-    const issued = await handle.db
-      .transaction()
-      .execute((trx) =>
-        issueToken(trx, {
-          name: 'detect',
-          userId,
-          organisationId: entity.id,
+    const { id: userId } = await handle.db.transaction().execute((trx) =>
+      createAccount(
+        trx,
+        {
+          email: 'rssi@ch.fr',
+          displayName: 'RSSI',
+          passwordHash: null,
           role: 'establishment_rssi',
-          expiresInDays: 1,
-        }),
-      );
+          organisationId: entity.id,
+          detailedFindings: false,
+          createdBy: null,
+        },
+        'http://localhost',
+      ),
+    );
+    const issued = await handle.db.transaction().execute((trx) =>
+      issueToken(trx, {
+        name: 'detect',
+        userId,
+        organisationId: entity.id,
+        role: 'establishment_rssi',
+        expiresInDays: 1,
+      }),
+    );
     writeFileSync(join(dir, 'token'), `${issued.token}\n`);
     app = await buildApp({
       config: loadConfig({ LOG_LEVEL: 'silent', REMPART_DATA_DIR: dir }),
@@ -135,6 +131,32 @@ describe('rempart detect --push to a real Rempart server', { timeout: 240_000 },
       .where('action', '=', 'result.pushed')
       .execute();
     expect(trail).toEqual([{ action: 'result.pushed', actor: 'jeton detect' }]);
+  });
+
+  test('rempart exposure import --push: the nmap result sets the D1 exposure indicators', async () => {
+    const xml = join(dir, 'scan.xml');
+    writeFileSync(
+      xml,
+      `<?xml version="1.0"?><nmaprun scanner="nmap" args="nmap -sT -sV" start="1764370000" version="7.93" xmloutputversion="1.05">
+<host><status state="up"/><address addr="192.0.2.1" addrtype="ipv4"/><ports>
+<port protocol="tcp" portid="3389"><state state="open" reason="syn-ack"/><service name="ms-wbt-server"/></port>
+<port protocol="tcp" portid="104"><state state="open" reason="syn-ack"/><service name="dicom"/></port>
+</ports></host></nmaprun>`,
+    );
+    const r = await rempart(['exposure', 'import', xml, '--push', base, '--token-file', join(dir, 'token')]);
+    expect(r.err).toMatch(/résultat n° \d+ enregistré : score \d+/);
+    expect(r.code).toBe(0);
+    const indicators = await handle.db
+      .selectFrom('indicator')
+      .select(['key', 'value'])
+      .where('key', 'like', 'exposure.%')
+      .execute();
+    expect(Object.fromEntries(indicators.map((i) => [i.key, JSON.parse(i.value)]))).toMatchObject({
+      'exposure.exposed_admin_services': 1,
+      'exposure.d1_cadence': false,
+    });
+    const noToken = await rempart(['exposure', 'import', xml, '--push', base]);
+    expect(noToken.code).toBe(2);
   });
 
   test('a wrong server, a revoked token or an unreachable URL give clear errors', async () => {

@@ -29,6 +29,7 @@ import {
   score,
 } from '@rempart/exposure';
 import { CliError, type Command } from '../command.js';
+import { pushResult } from '../push.js';
 
 const HELP = `rempart exposure <scan|import|diff|cadence> …
 
@@ -39,7 +40,8 @@ const HELP = `rempart exposure <scan|import|diff|cadence> …
   diff avant.json après.json        Nouvelle exposition = alerte (code de sortie 1).
   cadence <résultats.json…> [--out pack.json]   Règle CaRE D1.O2 (deux audits à 45–60 jours, niveau minimum).
 
---push vers une plateforme Rempart : pas encore disponible.`;
+Avec scan et import : --push <url> --token-file <fichier> [--org <id>] envoie le résultat à la plateforme Rempart
+(indicateurs D1 de l'établissement, cadence D1.O2 calculée sur l'historique).`;
 
 const DEFAULT_PORTS =
   '21,22,23,25,80,104,110,135,139,143,443,445,1433,1521,2575,3306,3389,5432,5900-5905,5938,5985,5986,6379,7070,8000,8080,8443,9200,9300,10000,11112,27017';
@@ -52,9 +54,15 @@ async function readText(path: string): Promise<string> {
   }
 }
 
+function checkPushOptions(values: { push?: string; 'token-file'?: string; org?: string }) {
+  if (values.push && !values['token-file']) throw new CliError('--push exige --token-file');
+  if (values.org !== undefined && !/^\d{1,12}$/.test(values.org))
+    throw new CliError('--org : identifiant numérique attendu');
+}
+
 async function writeOutputs(
   bundle: ExposureBundle,
-  out: { json?: string; html?: string; csv?: string },
+  out: { json?: string; html?: string; csv?: string; push?: string; 'token-file'?: string; org?: string },
 ): Promise<void> {
   if (out.json) await writeFile(out.json, `${JSON.stringify(bundle, null, 2)}\n`);
   if (out.html) await writeFile(out.html, exposureHtml(bundle));
@@ -66,6 +74,14 @@ async function writeOutputs(
     process.stdout.write(
       `  [${f.severity}] +${f.points} ${f.host}${f.port ? `:${f.port}` : ''} ${f.ruleId} ${f.title}\n`,
     );
+  if (out.push) {
+    const target = {
+      url: out.push,
+      tokenFile: out['token-file']!,
+      organisationId: out.org ? Number(out.org) : undefined,
+    };
+    process.stderr.write(`${await pushResult(target, 'exposure', bundle)}\n`);
+  }
 }
 
 async function makeBundle(
@@ -107,7 +123,9 @@ const outputOptions = {
   json: { type: 'string' },
   html: { type: 'string' },
   csv: { type: 'string' },
-  push: { type: 'boolean' },
+  push: { type: 'string' },
+  'token-file': { type: 'string' },
+  org: { type: 'string' },
   kev: { type: 'string' },
 } as const;
 
@@ -123,7 +141,7 @@ async function scanCommand(argv: string[]): Promise<number> {
       resolver: { type: 'string', multiple: true },
     },
   });
-  if (values.push) throw new CliError("--push : la plateforme ne reçoit pas encore les audits d'exposition");
+  checkPushOptions(values);
   if (!values.scope) throw new CliError('--scope <fichier> est obligatoire');
   let ports: number[];
   try {
@@ -172,6 +190,7 @@ async function scanCommand(argv: string[]): Promise<number> {
 
 async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: outputOptions, allowPositionals: true });
+  checkPushOptions(values);
   const file = positionals[0];
   if (!file || positionals.length !== 1)
     throw new CliError('un fichier à importer (nmap .xml, testssl .json, nuclei .jsonl)');
