@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
 import type { Finding, Observation } from './model.js';
 import { type ExposureScore, evaluate, type RuleSet, score } from './rules/rules.js';
 import { type IdentifyOptions, identifyService, type ServiceInfo } from './scanner/identify.js';
@@ -56,15 +57,45 @@ export interface ExposureScanResult {
   readonly score: ExposureScore;
 }
 
-function loadState(file: string | undefined): ScanState {
+export class ScanStateError extends Error {
+  readonly code = 'SCAN_STATE_INVALID';
+}
+
+const MAX_STATE_BYTES = 200_000_000;
+const stateSchema = z.object({
+  version: z.literal(1),
+  ports: z.array(
+    z.object({
+      host: z.string().max(255),
+      port: z.number().int().min(1).max(65535),
+      state: z.enum(['open', 'closed', 'filtered']),
+      attempts: z.number().int().min(0),
+    }),
+  ),
+  services: z.array(
+    z.looseObject({ host: z.string().max(255), port: z.number().int().min(1).max(65535), service: z.string().max(64) }),
+  ),
+});
+
+/** Reads a resumable state file; a missing file is an empty state, a damaged one a clear error. */
+export function loadState(file: string | undefined): ScanState {
   if (!file || !existsSync(file)) return { version: 1, ports: [], services: [] };
+  const text = readFileSync(file, 'utf8');
+  if (text.length > MAX_STATE_BYTES) throw new ScanStateError(`fichier d'état de scan trop volumineux : ${file}`);
+  let raw: unknown;
   try {
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as ScanState;
-    if (raw.version === 1 && Array.isArray(raw.ports) && Array.isArray(raw.services)) return raw;
+    raw = JSON.parse(text);
   } catch {
-    // fall through
+    throw new ScanStateError(`fichier d'état de scan illisible (JSON invalide) : ${file}`);
   }
-  throw new Error(`fichier d'état de scan illisible : ${file}`);
+  const parsed = stateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ScanStateError(
+      `fichier d'état de scan inattendu (${issue?.path.join('.')}) : ${issue?.message} — ${file}`,
+    );
+  }
+  return parsed.data as ScanState;
 }
 
 function saveState(file: string | undefined, state: ScanState): void {
