@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { AccessDeniedPage } from './pages/AccessDenied.js';
 import { AccountPage } from './pages/Account.js';
 import { AuditPage } from './pages/Audit.js';
+import { CampaignsPage } from './pages/care/Campaigns.js';
 import { CareHomePage } from './pages/care/CareHome.js';
 import { DashboardPage } from './pages/care/Dashboard.js';
 import { QuestionnairePage } from './pages/care/Questionnaire.js';
@@ -77,6 +78,7 @@ export const routes: AppRoute[] = [
   { path: '/evaluations/:id', element: <QuestionnairePage />, title: 'Auto-évaluation CaRE' },
   { path: '/evaluations/:id/score', element: <ScoreTrendPage />, title: 'Score CaRE et tendance' },
   { path: '/evaluations/:id/feuille-de-route', element: <RoadmapPage />, title: 'Feuille de route cyber' },
+  { path: '/organisations/:id/campagnes', element: <CampaignsPage />, title: 'Campagnes CaRE' },
   { path: '/continuite', element: <D2.BiaPage />, title: 'Continuité (D2)', nav: true, activeWhen: D2.active },
   { path: '/organisations/:id/continuite', element: <D2.BiaPage />, title: 'Analyse d’impact (D2)' },
   { path: '/organisations/:id/continuite/graphe', element: <D2.GraphPage />, title: 'Dépendances (D2)' },

@@ -262,4 +262,46 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
     await page.getByRole('heading', { name: 'Accès refusé', level: 1 }).waitFor();
     expect(seriousProblems(problems)).toEqual([]);
   });
+
+  test('the regional referent launches a campaign, follows its progress and reminders; the establishments see it to do', async () => {
+    const { page, problems } = await openSession(browser, platform.baseUrl);
+    await signIn(page, 'ars.ara@rempart.demo');
+    await page.goto(`/organisations/${regionId}/campagnes`);
+    await page.getByRole('heading', { name: /^Campagnes CaRE/, level: 1 }).waitFor();
+    const deadline = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const form = page.getByRole('form', { name: 'Lancer une campagne' });
+    await form.getByLabel('Nom de la campagne').fill('Auto-évaluation CaRE ARA 2027');
+    await form.getByLabel('Échéance').fill(deadline);
+    await form.getByRole('button', { name: 'Lancer la campagne' }).click();
+    await form
+      .getByText(
+        /campagne « Auto-évaluation CaRE ARA 2027 » lancée : \d+ auto-évaluation\(s\) créée\(s\), 1 existante\(s\) rattachée\(s\)/,
+      )
+      .waitFor();
+    const card = page.locator('[data-testid^="campaign-"]').filter({ hasText: 'Auto-évaluation CaRE ARA 2027' });
+    const progress = card.locator('[data-testid^="campaign-progress-"]');
+    expect(await textOf(progress)).toMatch(
+      /^\d+ établissement\(s\) : \d+ non commencée\(s\), \d+ en cours, 0 soumise\(s\), 1 signée\(s\)\.$/,
+    );
+    // Due within 14 days: everyone not submitted is reminded, the signed establishment is not.
+    await card.getByRole('heading', { name: /^Relances \(\d+\)$/ }).waitFor();
+    expect(await textOf(card.locator('table'))).toContain('7 jour(s) restant(s)');
+    expect(await card.locator(`table a[href="/organisations/${entityId}/care"]`).count()).toBe(0);
+    expect(await card.locator('table a[href^="/organisations/"]').count()).toBeGreaterThan(0);
+    expect(seriousProblems(problems)).toEqual([]);
+
+    // An establishment given a draft by the campaign sees it on its CaRE page.
+    const rssi = await apiSession(platform.baseUrl, 'rssi.ght@rempart.demo', DEMO_PASSWORD);
+    const me = (await rssi('GET', '/auth/me')).body as { grants: Array<{ organisationId: number }> };
+    const ght = await openSession(browser, platform.baseUrl);
+    await signIn(ght.page, 'rssi.ght@rempart.demo');
+    const todo = (await rssi('GET', `/organisations/${me.grants[0]!.organisationId}/todo`)).body as {
+      items: Array<{ organisationId: number; name: string }>;
+    };
+    expect(todo.items.length).toBeGreaterThan(0);
+    await ght.page.goto(`/organisations/${todo.items[0]!.organisationId}/care`);
+    const shown = ght.page.getByTestId('care-todo');
+    expect(await textOf(shown)).toContain('Auto-évaluation CaRE ARA 2027');
+    expect(await textOf(shown)).toContain('7 jour(s) restant(s)');
+  });
 });

@@ -10,9 +10,10 @@ import { Loading } from '../../components/Loading.js';
 import { NodeBreadcrumb, useNodeId } from '../../components/NodeScope.js';
 import { PageError } from '../../components/PageError.js';
 import { useLoad } from '../../components/useLoad.js';
-import { formatDateTime } from '../../labels.js';
+import { formatDate, formatDateTime } from '../../labels.js';
 import type { OrganisationDetail } from '../../types.js';
 import { AccessDeniedPage } from '../AccessDenied.js';
+import { type Campaign, type CampaignMember, deadlineText, PROGRESS_LABELS } from './Campaigns.js';
 
 /** The CaRE programme for a node: its self-assessments (establishments) and its dashboard (every level). */
 export function CareHomePage() {
@@ -26,6 +27,10 @@ function CareOfNode({ id }: { id: number }) {
   const navigate = useNavigate();
   const node = useLoad(() => api.get<OrganisationDetail>(`/organisations/${id}`), [id]);
   const assessments = useLoad(() => api.get<{ items: Assessment[] }>(`/organisations/${id}/assessments`), [id]);
+  const todo = useLoad(
+    () => api.get<{ items: Array<CampaignMember & { campaign: Campaign }> }>(`/organisations/${id}/todo`),
+    [id],
+  );
   const [error, setError] = useState<unknown>(null);
   const [starting, setStarting] = useState(false);
   const failure = node.error ?? assessments.error;
@@ -56,8 +61,25 @@ function CareOfNode({ id }: { id: number }) {
           to={`/organisations/${id}/tableau-de-bord`}
         >
           Tableau de bord CaRE
+        </Link>{' '}
+        ·{' '}
+        <Link className="fr-link" to={`/organisations/${id}/campagnes`}>
+          Campagnes
         </Link>
       </p>
+      {todo.data && todo.data.items.length > 0 ? (
+        <div className="fr-callout fr-mb-3w" data-testid="care-todo">
+          <h2 className="fr-callout__title">À faire</h2>
+          <ul className="fr-callout__text">
+            {todo.data.items.map((t) => (
+              <li key={`${t.campaign.id}-${t.organisationId}`}>
+                {t.campaign.name} — {t.name} : {PROGRESS_LABELS[t.progress]}, {deadlineText(t)} (échéance{' '}
+                {formatDate(t.campaign.deadline)}) · <Link to={`/evaluations/${t.assessmentId}`}>ouvrir</Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {error ? <ErrorAlert error={error} title="Création impossible" /> : null}
       <h2>Auto-évaluations</h2>
       {assessments.data.items.length === 0 ? (
