@@ -16,6 +16,14 @@ import {
 } from './harness.js';
 
 const PDFTOTEXT = '/usr/bin/pdftotext';
+const NAMES: Record<string, string> = {
+  urgences: 'Urgences',
+  dpi: 'DPI',
+  ad: 'Active Directory',
+  dns: 'DNS',
+  hyperviseur: 'Hyperviseur',
+  stockage: 'Baie de stockage',
+};
 const PROCEDURE = 'Dossiers patients papier, fiches de liaison, bons de radiologie manuscrits';
 
 async function addComponent(page: Page, key: string, name: string, kind: string, priority: number, hours: string) {
@@ -34,7 +42,8 @@ async function addDependency(page: Page, from: string, to: string) {
   await form.getByLabel('Élément dépendant').selectOption(from);
   await form.getByLabel('A besoin de').selectOption(to);
   await form.getByRole('button', { name: 'Ajouter la dépendance' }).click();
-  await page.getByText(/Dépendance .* ajoutée\./).waitFor();
+  // The notice names both ends: waiting for it means this very dependency was saved.
+  await page.getByText(`Dépendance ${NAMES[from]} → ${NAMES[to]} ajoutée.`).waitFor();
 }
 
 describe('continuity and recovery (CaRE D2) pages', { timeout: 300_000 }, () => {
@@ -105,8 +114,8 @@ describe('continuity and recovery (CaRE D2) pages', { timeout: 300_000 }, () => 
     await addDependency(page, 'ad', 'hyperviseur');
     await addDependency(page, 'hyperviseur', 'stockage');
     const drawing = page.getByTestId('dependency-graph');
+    await expect.poll(() => drawing.locator('line').count()).toBe(7);
     expect(await drawing.locator('g[role="button"]').count()).toBe(6);
-    expect(await drawing.locator('line').count()).toBe(7);
     await drawing.getByRole('button', { name: /^DPI / }).click();
     const details = await page.getByTestId('graph-node-details').textContent();
     expect(details).toContain('Nécessaire à : Urgences');
@@ -168,6 +177,36 @@ describe('continuity and recovery (CaRE D2) pages', { timeout: 300_000 }, () => 
     await page.getByRole('link', { name: 'Sauvegardes, exercices et indicateurs' }).click();
     await page.getByRole('heading', { name: 'Sauvegardes, exercices et indicateurs', level: 1 }).waitFor();
     expect(await page.getByTestId('d2-indicators').textContent()).toContain('D2.O1.C');
+    // A dataset entered as JSON: a bad field is named, then the 3-2-1-1-0 rule is checked with its reasons.
+    const records = page.getByRole('form', { name: 'Enregistrement JSON' });
+    await records.getByLabel('Type d’enregistrement').selectOption('datasets');
+    await records.getByLabel('Identifiant de l’enregistrement').fill('DS-DPI');
+    await records.getByLabel('Contenu JSON').fill('{"name": "Base du DPI", "productionSite": "Site principal"}');
+    await records.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText(/DS-DPI : copies :/).waitFor();
+    await records.getByLabel('Contenu JSON').fill(
+      JSON.stringify({
+        name: 'Base du DPI',
+        componentIds: ['dpi'],
+        productionSite: 'Site principal',
+        backupIntervalHours: 1,
+        copies: [
+          { id: 'DPI-NAS', media: 'nas', site: 'Site principal', encrypted: true },
+          { id: 'DPI-TAPE', media: 'tape', site: 'Bâtiment B', offline: true, encrypted: true },
+        ],
+        lastBackupErrors: 0,
+      }),
+    );
+    await records.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Jeu de données sauvegardé enregistré.').waitFor();
+    const dataset = page.getByTestId('dataset');
+    await dataset.waitFor();
+    const rule = await dataset.textContent();
+    expect(rule).toContain('Base du DPI');
+    expect(rule).toMatch(/3-2-1-1-0 (non )?respectée/);
+    for (const check of ['3 copies', '2 supports', '1 hors site', '1 hors ligne ou immuable', '0 erreur']) {
+      expect(rule).toContain(check);
+    }
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: /Télécharger le classeur de crise \(PDF\)/ }).click(),

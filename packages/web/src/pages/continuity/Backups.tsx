@@ -1,10 +1,15 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
-import { api, apiUrl } from '../../api.js';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Input } from '@codegouvfr/react-dsfr/Input';
+import { Select } from '@codegouvfr/react-dsfr/Select';
+import { type FormEvent, useState } from 'react';
+import { api, apiUrl, messageOf } from '../../api.js';
+import { useAuth } from '../../auth.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
 import { useLoad } from '../../components/useLoad.js';
-import { ContinuityPage, continuityApi } from './shared.js';
+import { ContinuityPage, continuityApi, putJson } from './shared.js';
 
 interface DatasetItem {
   id: string;
@@ -238,6 +243,97 @@ function Backups({ id }: { id: number }) {
           </table>
         </div>
       )}
+      <RecordEditor
+        id={id}
+        onSaved={() => {
+          datasets.reload();
+          exercises.reload();
+          indicators.reload();
+        }}
+      />
     </>
+  );
+}
+
+/** Records saved as JSON documents: keyed ones (datasets, exercises, documents) and single ones. */
+const RECORDS: Record<string, { label: string; keyed: boolean }> = {
+  datasets: { label: 'Jeu de données sauvegardé', keyed: true },
+  exercises: { label: 'Exercice', keyed: true },
+  documents: { label: 'Document (PCA, PRA, procédure…)', keyed: true },
+  'backup-infrastructure': { label: 'Infrastructure de sauvegarde (D2.O3.A)', keyed: false },
+  contacts: { label: 'Cellule de crise et contacts (classeur)', keyed: false },
+  entities: { label: 'Entités du GHT (règle des 66 %)', keyed: false },
+};
+
+function RecordEditor({ id, onSaved }: { id: number; onSaved: () => void }) {
+  const { me } = useAuth();
+  const [kind, setKind] = useState('datasets');
+  const [key, setKey] = useState('');
+  const [text, setText] = useState('');
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const keyed = RECORDS[kind]?.keyed ?? true;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setResult(null);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      setResult({ ok: false, text: `JSON illisible : ${error instanceof Error ? error.message : 'erreur'}` });
+      return;
+    }
+    try {
+      const path = keyed ? `${kind}/${encodeURIComponent(key.trim())}` : kind;
+      await putJson(continuityApi(id, path), body, me?.csrfToken);
+      setResult({ ok: true, text: `${RECORDS[kind]?.label ?? kind} enregistré.` });
+      onSaved();
+    } catch (error) {
+      setResult({ ok: false, text: messageOf(error) });
+    }
+  };
+  return (
+    <form onSubmit={submit} className="fr-mt-6w" aria-label="Enregistrement JSON">
+      <h2>Saisir ou remplacer un enregistrement (JSON)</h2>
+      <p className="fr-text--sm">
+        Le format est celui de l’export et de l’API ; le serveur vérifie chaque champ et nomme celui qui est en erreur.
+      </p>
+      {result && (
+        <Alert
+          severity={result.ok ? 'success' : 'error'}
+          small
+          closable={false}
+          description={result.text}
+          className="fr-mb-2w"
+        />
+      )}
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <div className="fr-col-12 fr-col-md-6">
+          <Select
+            label="Type d’enregistrement"
+            nativeSelectProps={{ value: kind, onChange: (e) => setKind(e.target.value) }}
+          >
+            {Object.entries(RECORDS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v.label}
+              </option>
+            ))}
+          </Select>
+        </div>
+        {keyed && (
+          <div className="fr-col-12 fr-col-md-6">
+            <Input
+              label="Identifiant de l’enregistrement"
+              nativeInputProps={{ value: key, onChange: (e) => setKey(e.target.value), required: true }}
+            />
+          </div>
+        )}
+      </div>
+      <Input
+        textArea
+        label="Contenu JSON"
+        nativeTextAreaProps={{ value: text, rows: 10, onChange: (e) => setText(e.target.value), required: true }}
+      />
+      <Button type="submit">Enregistrer</Button>
+    </form>
   );
 }
