@@ -393,16 +393,30 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
       });
     });
     await phase('groups', async () => {
+      const ranged: { members: string[]; dn: string; key: string }[] = [];
       await each(baseDn, '(objectClass=group)', COLLECTED_ATTRIBUTES.groups, (e) => {
         const sid = sidFromBytes(bufs(e, 'objectSid')[0]);
-        if (sid)
-          snap.groups.push({
-            dn: e.dn,
-            sid,
-            samAccountName: str(e, 'sAMAccountName') ?? '',
-            members: strs(e, 'member'),
-          });
+        if (!sid) return;
+        // AD returns large groups (> 1500 members) as member;range=0-1499: fetch the rest, never drop it.
+        const rangeKey = Object.keys(e).find((k) => /^member;range=/i.test(k));
+        const members = rangeKey ? strs(e, rangeKey) : strs(e, 'member');
+        snap.groups.push({ dn: e.dn, sid, samAccountName: str(e, 'sAMAccountName') ?? '', members });
+        if (rangeKey) ranged.push({ members, dn: e.dn, key: rangeKey });
       });
+      for (const g of ranged) {
+        let key = g.key;
+        for (let guard = 0; guard < 10_000; guard++) {
+          const m = /range=(\d+)-(\*|\d+)$/i.exec(key);
+          if (!m || m[2] === '*') break;
+          const next = `member;range=${Number(m[2]) + 1}-*`;
+          const r = await client.search(g.dn, { scope: 'base', filter: '(objectClass=*)', attributes: [next] });
+          const entry = r.searchEntries[0];
+          const k = entry ? Object.keys(entry).find((x) => /^member;range=/i.test(x)) : undefined;
+          if (!entry || !k) throw new Error(`récupération par tranches des membres de ${g.dn} interrompue`);
+          g.members.push(...strs(entry, k));
+          key = k;
+        }
+      }
     });
     await phase('trusts', async () => {
       await each(
