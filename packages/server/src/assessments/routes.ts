@@ -14,6 +14,7 @@ import {
 } from '@rempart/core';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { access, idFrom } from '../access/plugin.js';
 import { appendAudit } from '../audit/trail.js';
@@ -898,15 +899,138 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
     },
   );
 
+  // Objective order of each referential version: immutable, so cached for the process.
+  const orderCache = new Map<string, { ids: string[]; titles: Map<string, string> }>();
+  const orderOf = async (key: string, version: number) => {
+    const cacheKey = `${key}@${version}`;
+    let order = orderCache.get(cacheKey);
+    if (!order) {
+      const objectives = (await findReferential(db, key, version)).axes.flatMap((a) => a.objectives);
+      order = { ids: objectives.map((o) => o.id), titles: new Map(objectives.map((o) => [o.id, o.title])) };
+      orderCache.set(cacheKey, order);
+    }
+    return order;
+  };
+
+  /**
+   * The subtree dashboard, aggregated by the database: one GROUP BY (group column × referential version) gives
+   * the counts, score sums and per-objective reached/applicable sums (one position of the status string each);
+   * a second query returns only the `limit` laggards. No per-establishment row crosses into JavaScript beyond those.
+   */
   const dashboardOf = async (request: FastifyRequest, q: DashboardQuery) => {
     const { referential: key, category, department, limit, groupBy } = q;
     const [from, to] = subtreeRange(request.organisation!.path);
-    let query = db
-      .selectFrom('organisation as o')
-      .leftJoin('assessment_latest as l', (join) =>
-        join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
-      )
-      .leftJoin('assessment_snapshot as snap', 'snap.id', 'l.snapshot_id')
+    const base = () => {
+      let query = db
+        .selectFrom('organisation as o')
+        .leftJoin('assessment_latest as l', (join) =>
+          join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
+        )
+        .leftJoin('assessment_snapshot as snap', 'snap.id', 'l.snapshot_id')
+        .where('o.path', '>=', from)
+        .where('o.path', '<', to)
+        .where((eb) => eb.or([eb('o.kind', 'in', ['legal_entity', 'site']), eb('l.assessment_id', 'is not', null)]));
+      if (category) query = query.where('o.category', '=', category);
+      if (department) query = query.where('o.department', '=', department);
+      return query;
+    };
+
+    const versions = (await listReferentials(db)).filter((r) => r.id === key).map((r) => r.version);
+    const orders = new Map<number, { ids: string[]; titles: Map<string, string> }>();
+    for (const version of versions.sort((a, b) => a - b)) orders.set(version, await orderOf(key, version));
+    const positions = Math.max(0, ...[...orders.values()].map((o) => o.ids.length));
+    const column = groupBy
+      ? ({ region: 'o.region_code', department: 'o.department', category: 'o.category' } as const)[groupBy]
+      : null;
+    const statuses = sql.ref('snap.objective_statuses');
+    const aggregates = await base()
+      .select((eb) => [
+        column ? eb.ref(column).as('group_key') : sql<null>`null`.as('group_key'),
+        'snap.referential_version',
+        eb.fn.countAll<number | string>().as('organisations'),
+        eb.fn.count<number | string>('l.status').as('assessed'),
+        eb.fn.count<number | string>('snap.at').as('submitted'),
+        sql<number | string>`sum(case when ${sql.ref('l.status')} = 'signed' then 1 else 0 end)`.as('signed'),
+        eb.fn.sum<number | string | null>('snap.score_permyriad').as('score_sum'),
+        eb.fn.count<number | string>('snap.score_permyriad').as('score_count'),
+        ...Array.from({ length: positions }, (_, i) =>
+          sql<number | string>`sum(case when substr(${statuses}, ${sql.lit(i + 1)}, 1) = 'R' then 1 else 0 end)`.as(
+            `r${i}`,
+          ),
+        ),
+        ...Array.from({ length: positions }, (_, i) =>
+          sql<number | string>`sum(case when substr(${statuses}, ${sql.lit(i + 1)}, 1) = 'N' then 1 else 0 end)`.as(
+            `n${i}`,
+          ),
+        ),
+      ])
+      .groupBy([...(column ? [column] : []), 'snap.referential_version'])
+      .execute();
+
+    type Totals = {
+      organisations: number;
+      assessed: number;
+      submitted: number;
+      signed: number;
+      scoreSum: number;
+      scoreCount: number;
+      shares: Map<string, { reached: number; applicable: number }>;
+    };
+    const empty = (): Totals => ({
+      organisations: 0,
+      assessed: 0,
+      submitted: 0,
+      signed: 0,
+      scoreSum: 0,
+      scoreCount: 0,
+      shares: new Map(),
+    });
+    const add = (t: Totals, a: (typeof aggregates)[number]) => {
+      const row = a as unknown as Record<string, number | string | null>;
+      t.organisations += Number(a.organisations);
+      t.assessed += Number(a.assessed);
+      t.submitted += Number(a.submitted);
+      t.signed += Number(a.signed);
+      t.scoreSum += Number(a.score_sum ?? 0);
+      t.scoreCount += Number(a.score_count);
+      const order = a.referential_version ? orders.get(a.referential_version) : undefined;
+      order?.ids.forEach((id, i) => {
+        const reached = Number(row[`r${i}`] ?? 0);
+        const applicable = reached + Number(row[`n${i}`] ?? 0);
+        if (applicable === 0 && !t.shares.has(id)) return;
+        const s = t.shares.get(id) ?? { reached: 0, applicable: 0 };
+        s.reached += reached;
+        s.applicable += applicable;
+        t.shares.set(id, s);
+      });
+    };
+    const total = empty();
+    const groups = new Map<string, Totals>();
+    for (const a of aggregates) {
+      add(total, a);
+      if (column) {
+        const k = (a.group_key as string | null) ?? 'inconnu';
+        const t = groups.get(k) ?? empty();
+        add(t, a);
+        groups.set(k, t);
+      }
+    }
+    const counts = (t: Totals) => ({
+      organisations: t.organisations,
+      assessed: t.assessed,
+      submitted: t.submitted,
+      signed: t.signed,
+    });
+    const sharesOut = (t: Totals) =>
+      [...t.shares.entries()].map(([id, s]) => ({
+        id,
+        reached: s.reached,
+        applicable: s.applicable,
+        share: s.applicable === 0 ? null : s.reached / s.applicable,
+      }));
+
+    // Laggards first: never submitted, then the lowest scores; the database sorts and cuts.
+    const rows = await base()
       .select([
         'o.id',
         'o.name',
@@ -922,65 +1046,12 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
         'snap.referential_version',
         'snap.objective_statuses',
       ])
-      .where('o.path', '>=', from)
-      .where('o.path', '<', to)
-      .where((eb) => eb.or([eb('o.kind', 'in', ['legal_entity', 'site']), eb('l.assessment_id', 'is not', null)]));
-    if (category) query = query.where('o.category', '=', category);
-    if (department) query = query.where('o.department', '=', department);
-    const rows = await query.execute();
-
-    // Objective order of each referential version met in the snapshots (usually one or two versions).
-    const orders = new Map<number, { ids: string[]; titles: Map<string, string> }>();
-    for (const version of new Set(rows.flatMap((r) => (r.referential_version ? [r.referential_version] : [])))) {
-      const referential = await findReferential(db, key, version);
-      const objectives = referential.axes.flatMap((a) => a.objectives);
-      orders.set(version, {
-        ids: objectives.map((o) => o.id),
-        titles: new Map(objectives.map((o) => [o.id, o.title])),
-      });
-    }
-    const newest = await newestReferential(request, key);
+      .orderBy(sql`coalesce(${sql.ref('snap.score_permyriad')}, -1)`)
+      .orderBy('o.id')
+      .limit(limit)
+      .execute();
     const STATUS = { R: 'reached', N: 'not_reached', '-': 'not_applicable' } as const;
-    // Counters per version and objective position: one pass over short strings, no per-row objects.
-    const sharesOf = (list: typeof rows) => {
-      const counters = new Map<number, { reached: number[]; applicable: number[] }>();
-      for (const [version, order] of orders) {
-        counters.set(version, { reached: order.ids.map(() => 0), applicable: order.ids.map(() => 0) });
-      }
-      for (const r of list) {
-        const counter = r.referential_version ? counters.get(r.referential_version) : undefined;
-        const statuses = r.objective_statuses;
-        if (!counter || !statuses) continue;
-        for (let i = 0; i < counter.reached.length; i++) {
-          const c = statuses.charCodeAt(i);
-          if (c === 82 /* R */) {
-            counter.reached[i]!++;
-            counter.applicable[i]!++;
-          } else if (c === 78 /* N */) counter.applicable[i]!++;
-        }
-      }
-      const shares = new Map<string, { reached: number; applicable: number }>();
-      for (const [version, counter] of counters) {
-        orders.get(version)!.ids.forEach((id, i) => {
-          const s = shares.get(id) ?? { reached: 0, applicable: 0 };
-          s.reached += counter.reached[i]!;
-          s.applicable += counter.applicable[i]!;
-          if (s.applicable > 0) shares.set(id, s);
-        });
-      }
-      return shares;
-    };
-    const shares = sharesOf(rows);
-    const scores = new Float64Array(rows.length);
-    rows.forEach((r, index) => {
-      scores[index] = r.score_permyriad === null || r.score_permyriad === undefined ? -1 : r.score_permyriad;
-    });
-    const scoreOfRow = (r: (typeof rows)[number]) =>
-      r.score_permyriad === null || r.score_permyriad === undefined ? null : r.score_permyriad / 10_000;
-    // Laggards first: never submitted (-1), then the lowest scores.
-    const order = rows.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]! || rows[a]!.id - rows[b]!.id);
-    const sorted = order.slice(0, limit).map((i) => rows[i]!);
-    const items = sorted.map((r) => {
+    const items = rows.map((r) => {
       const objectives: Record<string, 'reached' | 'not_reached' | 'not_applicable'> = {};
       const order = r.referential_version ? orders.get(r.referential_version) : undefined;
       if (order && r.objective_statuses) {
@@ -997,59 +1068,30 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
         department: r.department,
         regionCode: r.region_code,
         status: (r.status ?? 'none') as 'none' | (typeof ASSESSMENT_STATUSES)[number],
-        score: scoreOfRow(r),
+        score: r.score_permyriad === null || r.score_permyriad === undefined ? null : r.score_permyriad / 10_000,
         objectivesReached: r.objectives_reached ?? null,
         objectivesApplicable: r.objectives_applicable ?? null,
         snapshotAt: r.at ?? null,
         objectives,
       };
     });
-    const count = (list: typeof rows) => ({
-      organisations: list.length,
-      assessed: list.filter((r) => r.status).length,
-      submitted: list.filter((r) => r.at).length,
-      signed: list.filter((r) => r.status === 'signed').length,
-    });
-    const groups = new Map<string, typeof rows>();
-    if (groupBy) {
-      const column = { region: 'region_code', department: 'department', category: 'category' } as const;
-      for (const r of rows) {
-        const k = r[column[groupBy]] ?? 'inconnu';
-        const list = groups.get(k);
-        if (list) list.push(r);
-        else groups.set(k, [r]);
-      }
-    }
+    const newest = await newestReferential(request, key);
     const titleOf = (id: string) =>
       [...orders.values()].find((o) => o.titles.has(id))?.titles.get(id) ??
       (newest ? indexReferential(newest).objectives.get(id)?.objective.title : undefined) ??
       id;
     return {
       referential: { id: key, version: newest?.version ?? null },
-      counts: count(rows),
+      counts: counts(total),
       groups: [...groups.entries()]
-        .map(([k, list]) => {
-          const scores = list.map(scoreOfRow).filter((v): v is number => v !== null);
-          return {
-            key: k,
-            ...count(list),
-            meanScore: scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length,
-            objectives: [...sharesOf(list).entries()].map(([id, s]) => ({
-              id,
-              reached: s.reached,
-              applicable: s.applicable,
-              share: s.applicable === 0 ? null : s.reached / s.applicable,
-            })),
-          };
-        })
+        .map(([k, t]) => ({
+          key: k,
+          ...counts(t),
+          meanScore: t.scoreCount === 0 ? null : t.scoreSum / t.scoreCount / 10_000,
+          objectives: sharesOut(t),
+        }))
         .sort((a, b) => (a.meanScore ?? -1) - (b.meanScore ?? -1) || a.key.localeCompare(b.key)),
-      objectives: [...shares.entries()].map(([id, s]) => ({
-        id,
-        title: titleOf(id),
-        reached: s.reached,
-        applicable: s.applicable,
-        share: s.applicable === 0 ? null : s.reached / s.applicable,
-      })),
+      objectives: sharesOut(total).map((o) => ({ ...o, title: titleOf(o.id) })),
       items,
     };
   };
