@@ -120,6 +120,7 @@ describe('continuity and recovery (CaRE D2) pages', { timeout: 300_000 }, () => 
     const details = await page.getByTestId('graph-node-details').textContent();
     expect(details).toContain('Nécessaire à : Urgences');
     expect(details).toContain('Active Directory');
+    await page.getByTestId('dependency-graph').screenshot({ path: join(tmpdir(), 'rempart-continuity-graph.png') });
 
     // A malformed CSV import is refused with the offending line named.
     const importForm = page.getByRole('form', { name: 'Import du graphe' });
