@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runAudit } from '@rempart/ad-audit';
 import {
   buildApp,
   createAccount,
@@ -13,6 +14,7 @@ import {
 } from '@rempart/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { aCleanDomain, NOW } from '../../ad-audit/src/test-builders.js';
 
 const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
 const CORPUS = new URL('../../../../shared/conformance/sigma', import.meta.url).pathname;
@@ -32,7 +34,7 @@ function rempart(args: string[]): Promise<{ code: number | null; out: string; er
   });
 }
 
-describe('rempart detect/exposure --push to a real Rempart server', { timeout: 240_000 }, () => {
+describe('rempart detect/exposure/ad --push to a real Rempart server', { timeout: 240_000 }, () => {
   let app: FastifyInstance;
   let base: string;
   let siteId: number;
@@ -157,6 +159,22 @@ describe('rempart detect/exposure --push to a real Rempart server', { timeout: 2
     });
     const noToken = await rempart(['exposure', 'import', xml, '--push', base]);
     expect(noToken.code).toBe(2);
+  });
+
+  test('rempart ad import --push: the audit sets the D1 AD indicator (ANSSI level)', async () => {
+    const audit = runAudit(aCleanDomain(), { now: NOW });
+    const file = join(dir, 'ad.json');
+    writeFileSync(file, JSON.stringify(audit));
+    const r = await rempart(['ad', 'import', file, '--push', base, '--token-file', join(dir, 'token')]);
+    expect(r.err).toMatch(/résultat n° \d+ enregistré : chu\.test : niveau ANSSI \d/);
+    expect(r.code).toBe(0);
+    const level = await handle.db
+      .selectFrom('indicator')
+      .select('value')
+      .where('key', '=', 'ad.anssi_level')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(level.value)).toBe(audit.anssiLevel);
+    expect((await rempart(['ad', 'import', file, '--push', base])).code).toBe(2);
   });
 
   test('a wrong server, a revoked token or an unreachable URL give clear errors', async () => {

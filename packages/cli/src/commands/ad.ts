@@ -18,6 +18,7 @@ import {
 } from '@rempart/ad-audit';
 import { z } from 'zod';
 import { CliError, type Command, wantsHelp } from '../command.js';
+import { pushResult } from '../push.js';
 import { parseOptions } from './shared.js';
 
 const HELP = `rempart ad — audit de sécurité Active Directory (points de contrôle ANSSI, score façon PingCastle)
@@ -28,6 +29,9 @@ const HELP = `rempart ad — audit de sécurité Active Directory (points de con
   rempart ad import <ad_hc_*.xml | resultat.json | sharphound.zip | dossier ldapdomaindump>
                     [--exceptions <f>] [--html <f>] [--json <f>]
   rempart ad diff <avant.json> <apres.json>
+
+  audit et import : --push <url> --token-file <fichier> [--org <id>] envoient le résultat à la plateforme
+  Rempart (indicateur D1 Active Directory de l'établissement : niveau ANSSI si la collecte est complète).
 
 Le mot de passe n'est jamais accepté sur la ligne de commande. La vérification du certificat du
 contrôleur est toujours active : fournissez l'autorité avec --ca. Import : PingCastle ad_hc_*.xml
@@ -93,7 +97,20 @@ async function loadExceptions(path: string | undefined): Promise<RiskException[]
   }
 }
 
-async function writeOutputs(bundle: AuditBundle, html?: string, json?: string): Promise<void> {
+interface PushOptions {
+  push?: string;
+  'token-file'?: string;
+  org?: string;
+}
+
+const pushOptions = { push: { type: 'string' }, 'token-file': { type: 'string' }, org: { type: 'string' } } as const;
+
+function checkPushOptions(o: PushOptions) {
+  if (o.push && !o['token-file']) throw new CliError('--push exige --token-file');
+  if (o.org !== undefined && !/^\d{1,12}$/.test(o.org)) throw new CliError('--org : identifiant numérique attendu');
+}
+
+async function writeOutputs(bundle: AuditBundle, html?: string, json?: string, push: PushOptions = {}): Promise<void> {
   if (json) await writeFile(json, `${JSON.stringify(bundle, null, 2)}\n`);
   if (html) await writeFile(html, renderHtmlReport(bundle));
   const failed = bundle.findings.filter((f) => f.status === 'failed').length;
@@ -103,6 +120,14 @@ async function writeOutputs(bundle: AuditBundle, html?: string, json?: string): 
       `(objets obsolètes ${bundle.scores.categories.StaleObjects}, comptes privilégiés ${bundle.scores.categories.PrivilegedAccounts}, ` +
       `approbations ${bundle.scores.categories.Trusts}, anomalies ${bundle.scores.categories.Anomalies}) ; ${failed} point(s) en échec, ${notEvaluated} non évalué(s).\n`,
   );
+  if (push.push) {
+    const target = {
+      url: push.push,
+      tokenFile: push['token-file']!,
+      organisationId: push.org ? Number(push.org) : undefined,
+    };
+    process.stderr.write(`${await pushResult(target, 'ad-audit', bundle)}\n`);
+  }
 }
 
 const auditSchema = z
@@ -118,12 +143,15 @@ const auditSchema = z
     'phase-timeout': z.coerce.number().int().min(1).max(86_400).optional(),
     html: z.string().optional(),
     json: z.string().optional(),
+    push: z.string().optional(),
+    'token-file': z.string().optional(),
+    org: z.string().optional(),
   })
   .refine((o) => o['password-file'] || o['password-env'], {
     message: '--password-file ou --password-env requis',
     path: ['password-file'],
   })
-  .refine((o) => o.html || o.json, { message: '--html ou --json requis', path: ['html'] });
+  .refine((o) => o.html || o.json || o.push, { message: '--html, --json ou --push requis', path: ['html'] });
 
 async function runAuditCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -141,6 +169,7 @@ async function runAuditCommand(argv: string[]): Promise<number> {
       'phase-timeout': { type: 'string' },
       html: { type: 'string' },
       json: { type: 'string' },
+      ...pushOptions,
     },
     strict: true,
   });
@@ -149,6 +178,7 @@ async function runAuditCommand(argv: string[]): Promise<number> {
       '--password est refusé : un mot de passe sur la ligne de commande est visible de tous (ps) ; utilisez --password-file ou --password-env',
     );
   const o = parseOptions(auditSchema, values);
+  checkPushOptions(o);
   let password: string;
   if (o['password-file']) password = (await readInput(o['password-file'])).replace(/\r?\n$/, '');
   else {
@@ -173,17 +203,18 @@ async function runAuditCommand(argv: string[]): Promise<number> {
     if (e instanceof CollectError) throw new CliError(`[${e.code}] ${e.message}`);
     throw e;
   }
-  await writeOutputs(runAudit(snapshot, { exceptions }), o.html, o.json);
+  await writeOutputs(runAudit(snapshot, { exceptions }), o.html, o.json, o);
   return 0;
 }
 
 async function runImport(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { html: { type: 'string' }, json: { type: 'string' }, exceptions: { type: 'string' } },
+    options: { html: { type: 'string' }, json: { type: 'string' }, exceptions: { type: 'string' }, ...pushOptions },
     allowPositionals: true,
     strict: true,
   });
+  checkPushOptions(values);
   const [file] = positionals;
   if (!file || positionals.length !== 1)
     throw new CliError(
@@ -204,7 +235,7 @@ async function runImport(argv: string[]): Promise<number> {
     if (e instanceof InputError) throw new CliError(`[${e.code}] ${e.message}`);
     throw e;
   }
-  await writeOutputs(bundle, values.html, values.json);
+  await writeOutputs(bundle, values.html, values.json, values);
   return 0;
 }
 
