@@ -8,12 +8,11 @@ import { api } from '../../api.js';
 import {
   ASSESSMENT_STATUS_LABELS,
   ASSESSMENT_STATUS_SEVERITY,
-  type AssessmentStatus,
   OBJECTIVE_STATUS,
-  type ObjectiveStatus,
   percent,
   type Referential,
 } from '../../components/care/care.js';
+import { type Dashboard, toCsv } from '../../components/care/dashboard-csv.js';
 import { Loading } from '../../components/Loading.js';
 import { NodeBreadcrumb, useNodeId } from '../../components/NodeScope.js';
 import { PageError } from '../../components/PageError.js';
@@ -24,27 +23,6 @@ import { AccessDeniedPage } from '../AccessDenied.js';
 
 ChartJS.register(CategoryScale, LinearScale, BarElement, Tooltip);
 
-interface DashboardItem {
-  organisationId: number;
-  name: string;
-  kind: string;
-  category: string | null;
-  department: string | null;
-  regionCode: string | null;
-  status: AssessmentStatus | 'none';
-  score: number | null;
-  objectivesReached: number | null;
-  objectivesApplicable: number | null;
-  snapshotAt: string | null;
-  objectives: Record<string, ObjectiveStatus>;
-}
-interface Dashboard {
-  referential: { id: string; version: number | null };
-  counts: { organisations: number; assessed: number; submitted: number; signed: number };
-  objectives: Array<{ id: string; title: string; reached: number; applicable: number; share: number | null }>;
-  items: DashboardItem[];
-}
-
 const DEPARTMENT = /^(\d{2,3}|2[AB])$/;
 
 /** The CaRE dashboard of a node: every establishment of its subtree, laggards first, status per objective. */
@@ -53,37 +31,6 @@ export function DashboardPage() {
   if ('redirect' in scope) return scope.redirect;
   if ('invalid' in scope) return <AccessDeniedPage reason="not_found" />;
   return <DashboardOf key={scope.id} id={scope.id} />;
-}
-
-/** One CSV field, quoted, with formula-looking text neutralised for spreadsheets. */
-function csvField(value: string | number | null): string {
-  let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-function toCsv(data: Dashboard, ids: string[]): string {
-  const header = [
-    'Établissement',
-    'Catégorie',
-    'Département',
-    'Région',
-    'Statut',
-    'Score',
-    'Objectifs atteints',
-    ...ids,
-  ];
-  const lines = data.items.map((i) => [
-    i.name,
-    i.category ? (CATEGORY_LABELS[i.category as EstablishmentCategory] ?? i.category) : '',
-    i.department,
-    i.regionCode,
-    ASSESSMENT_STATUS_LABELS[i.status],
-    i.score === null ? '' : (Math.round(i.score * 1000) / 10).toString().replace('.', ','),
-    i.objectivesReached === null ? '' : `${i.objectivesReached}/${i.objectivesApplicable}`,
-    ...ids.map((id) => (i.objectives[id] ? OBJECTIVE_STATUS[i.objectives[id]].label : '')),
-  ]);
-  return `\uFEFF${[header, ...lines].map((l) => l.map(csvField).join(';')).join('\r\n')}\r\n`;
 }
 
 function DashboardOf({ id }: { id: number }) {
