@@ -131,6 +131,16 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
       answers: { 'A1.O1.R5': { answer: { kind: 'level', level: 'largely' } } },
     });
     expect(concurrent.status).toBe(200);
+    // …and an AD audit's indicators pre-fill two answers, with their source.
+    const observedAt = '2026-11-20T08:00:00.000Z';
+    const prefill = await other('POST', `/assessments/${assessmentId}/prefill`, {
+      revision: (concurrent.body as { revision: number }).revision,
+      readings: [
+        { key: 'ad.audit_done', value: true, source: { tool: 'ad-audit', observedAt } },
+        { key: 'ad.anssi_level', value: 3, source: { tool: 'ad-audit', observedAt } },
+      ],
+    });
+    expect(prefill.status).toBe(200);
     const requirement = page.getByTestId('requirement-A1.O1.R3');
     await requirement.getByText('Non réalisé', { exact: true }).click();
     await page
@@ -141,9 +151,13 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
       .poll(() => page.getByTestId('requirement-A1.O1.R5').getByLabel('Largement réalisé').isChecked())
       .toBe(true);
     expect(await requirement.getByLabel('Je ne sais pas').isChecked()).toBe(true);
+    const prefilled = page.getByTestId('prefill-D1.AD.R2');
+    expect(await textOf(prefilled)).toContain('source : ad-audit, indicateur ad.anssi_level = 3');
+    expect(await textOf(prefilled)).toContain('Pré-rempli');
     // After the reload the same change goes through.
     await answer(page, 'A1.O1.R3', 'Non réalisé');
-    expect(await textOf(page.getByTestId('progress-overall'))).toContain(`5 / ${total}`);
+    // Four of ours, A1.O1.R5 from the other session, D1.AD.R1 and D1.AD.R2 pre-filled.
+    expect(await textOf(page.getByTestId('progress-overall'))).toContain(`7 / ${total}`);
 
     await page.getByRole('heading', { name: /^A1\.O1 — / }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'rempart-care-questionnaire.png') });
