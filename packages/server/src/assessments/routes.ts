@@ -935,6 +935,30 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
       return query;
     };
 
+    // Laggards first: never submitted, then the lowest scores; the database sorts and cuts
+    // (started before the aggregate so PostgreSQL runs both on two connections).
+    const rowsPending = base()
+      .select([
+        'o.id',
+        'o.name',
+        'o.kind',
+        'o.category',
+        'o.department',
+        'o.region_code',
+        'l.status',
+        'snap.score_permyriad',
+        'snap.objectives_reached',
+        'snap.objectives_applicable',
+        'snap.at',
+        'snap.referential_version',
+        'snap.objective_statuses',
+      ])
+      .orderBy(sql`coalesce(${sql.ref('snap.score_permyriad')}, -1)`)
+      .orderBy('o.id')
+      .limit(limit)
+      .execute();
+    // Awaited below; a failure of the aggregate first must not leave this rejection unhandled.
+    rowsPending.catch(() => undefined);
     const versions = (await listReferentials(db)).filter((r) => r.id === key).map((r) => r.version);
     const orders = new Map<number, { ids: string[]; titles: Map<string, string> }>();
     for (const version of versions.sort((a, b) => a - b)) orders.set(version, await orderOf(key, version));
@@ -1029,27 +1053,7 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
         share: s.applicable === 0 ? null : s.reached / s.applicable,
       }));
 
-    // Laggards first: never submitted, then the lowest scores; the database sorts and cuts.
-    const rows = await base()
-      .select([
-        'o.id',
-        'o.name',
-        'o.kind',
-        'o.category',
-        'o.department',
-        'o.region_code',
-        'l.status',
-        'snap.score_permyriad',
-        'snap.objectives_reached',
-        'snap.objectives_applicable',
-        'snap.at',
-        'snap.referential_version',
-        'snap.objective_statuses',
-      ])
-      .orderBy(sql`coalesce(${sql.ref('snap.score_permyriad')}, -1)`)
-      .orderBy('o.id')
-      .limit(limit)
-      .execute();
+    const rows = await rowsPending;
     const STATUS = { R: 'reached', N: 'not_reached', '-': 'not_applicable' } as const;
     const items = rows.map((r) => {
       const objectives: Record<string, 'reached' | 'not_reached' | 'not_applicable'> = {};
