@@ -98,7 +98,7 @@ async function seed(handle: DatabaseHandle): Promise<void> {
       updated_at: at(2020),
     },
   ];
-  REGIONS.forEach((code, i) =>
+  REGIONS.forEach((code, i) => {
     orgs.push({
       id: 2 + i,
       kind: 'region',
@@ -112,8 +112,8 @@ async function seed(handle: DatabaseHandle): Promise<void> {
       depth: 1,
       created_at: at(2020),
       updated_at: at(2020),
-    }),
-  );
+    });
+  });
   const first = 2 + REGIONS.length;
   for (let e = 0; e < ESTABLISHMENTS; e++) {
     const id = first + e;
