@@ -14,7 +14,8 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
       // A file that failed to load or whose hooks failed counts as a failure too.
-      if (module.state() === 'failed' && [...module.children.allTests()].every((t) => t.result().state !== 'failed')) failed++;
+      if (module.state() === 'failed' && [...module.children.allTests()].every((t) => t.result().state !== 'failed'))
+        failed++;
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

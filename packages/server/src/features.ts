@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { assessmentRoutes } from './assessments/routes.js';
 import { auditRoutes } from './audit/routes.js';
-import { campaignRoutes } from './campaigns/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { campaignRoutes } from './campaigns/routes.js';
 import { continuityRoutes } from './continuity/routes.js';
 import { evidenceRoutes } from './evidence/routes.js';
 import { organisationRoutes } from './organisations/routes.js';

@@ -25,7 +25,8 @@ const date = (e: LddEntry, k: string): Date | null => {
   const d = new Date(v.replace(' ', 'T'));
   return Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1700 ? null : d;
 };
-const strs = (e: LddEntry, k: string): string[] => (e.attributes[k] ?? []).filter((x): x is string => typeof x === 'string');
+const strs = (e: LddEntry, k: string): string[] =>
+  (e.attributes[k] ?? []).filter((x): x is string => typeof x === 'string');
 
 /** Parses one ldapdomaindump JSON file (domain_users/computers/groups/policy/trusts.json). */
 export function parseLddFile(text: string, name: string): LddEntry[] {
@@ -36,7 +37,11 @@ export function parseLddFile(text: string, name: string): LddEntry[] {
     throw new InputError('AD_LDD_JSON', `${name} : JSON invalide (${(e as Error).message})`);
   }
   const r = fileSchema.safeParse(data);
-  if (!r.success) throw new InputError('AD_LDD_SCHEMA', `${name} : format ldapdomaindump inattendu (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`);
+  if (!r.success)
+    throw new InputError(
+      'AD_LDD_SCHEMA',
+      `${name} : format ldapdomaindump inattendu (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`,
+    );
   return r.data;
 }
 
@@ -67,8 +72,11 @@ export function snapshotFromLdapDomainDump(files: Record<string, string>): Direc
   const groups = get('domain_groups.json');
   const policy = get('domain_policy.json');
   const trusts = get('domain_trusts.json');
-  if (!users && !computers && !groups) throw new InputError('AD_LDD_EMPTY', 'aucun fichier domain_users/computers/groups.json trouvé');
-  const anySid = [...(users ?? []), ...(computers ?? [])].map((e) => str(e, 'objectSid')).find((s) => s && /^S-1-5-21-\d+-\d+-\d+-\d+$/.test(s));
+  if (!users && !computers && !groups)
+    throw new InputError('AD_LDD_EMPTY', 'aucun fichier domain_users/computers/groups.json trouvé');
+  const anySid = [...(users ?? []), ...(computers ?? [])]
+    .map((e) => str(e, 'objectSid'))
+    .find((s) => s && /^S-1-5-21-\d+-\d+-\d+-\d+$/.test(s));
   const head = policy?.[0];
   const domainSid = (head && str(head, 'objectSid')) || anySid?.replace(/-\d+$/, '');
   if (!domainSid) throw new InputError('AD_LDD_NO_SID', 'SID du domaine introuvable dans le dump');
@@ -97,7 +105,8 @@ export function snapshotFromLdapDomainDump(files: Record<string, string>): Direc
   if (!computers) missing.add('computers');
   if (!groups) missing.add('groups');
   if (!trusts) missing.add('trusts');
-  for (const phase of missing) s.incomplete.push({ phase, code: 'NOT_IN_SOURCE', reason: 'absent du dump ldapdomaindump' });
+  for (const phase of missing)
+    s.incomplete.push({ phase, code: 'NOT_IN_SOURCE', reason: 'absent du dump ldapdomaindump' });
   for (const e of users ?? []) {
     const a = toAccount('user', e);
     if (a) s.users.push(a);
@@ -108,10 +117,19 @@ export function snapshotFromLdapDomainDump(files: Record<string, string>): Direc
   }
   for (const e of groups ?? []) {
     const sid = str(e, 'objectSid');
-    if (sid) s.groups.push({ dn: e.dn, sid, samAccountName: str(e, 'sAMAccountName') ?? '', members: strs(e, 'member') });
+    if (sid)
+      s.groups.push({ dn: e.dn, sid, samAccountName: str(e, 'sAMAccountName') ?? '', members: strs(e, 'member') });
   }
   for (const e of trusts ?? []) {
-    s.trusts.push({ dn: e.dn, name: str(e, 'name') ?? e.dn, direction: int(e, 'trustDirection') ?? 0, type: int(e, 'trustType') ?? 0, attributes: int(e, 'trustAttributes') ?? 0, whenChanged: date(e, 'whenChanged'), supportedEncryptionTypes: null });
+    s.trusts.push({
+      dn: e.dn,
+      name: str(e, 'name') ?? e.dn,
+      direction: int(e, 'trustDirection') ?? 0,
+      type: int(e, 'trustType') ?? 0,
+      attributes: int(e, 'trustAttributes') ?? 0,
+      whenChanged: date(e, 'whenChanged'),
+      supportedEncryptionTypes: null,
+    });
   }
   return s;
 }

@@ -34,22 +34,34 @@ export function importNucleiJsonl(text: string): NucleiImport {
   const observations: Observation[] = [];
   const rejected: NucleiImport['rejected'] = [];
   const lines = text.split('\n');
-  lines.forEach((raw, i) => {
+  for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
-    if (line === '') return;
-    const reject = (reason: string) => rejected.length < 1000 && rejected.push({ line: i + 1, reason });
-    if (line.length > MAX_LINE) return void reject('ligne trop longue');
+    if (line === '') continue;
+    const reject = (reason: string) => {
+      if (rejected.length < 1000) rejected.push({ line: i + 1, reason });
+    };
+    if (line.length > MAX_LINE) {
+      reject('ligne trop longue');
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      return void reject('JSON invalide');
+      reject('JSON invalide');
+      continue;
     }
     const parsed = eventSchema.safeParse(value);
-    if (!parsed.success) return void reject(`champ ${parsed.error.issues[0]?.path.join('.')} invalide`);
+    if (!parsed.success) {
+      reject(`champ ${parsed.error.issues[0]?.path.join('.')} invalide`);
+      continue;
+    }
     const e = parsed.data;
     const host = e.ip && isIP(e.ip) ? e.ip : hostOf(e.host);
-    if (!host) return void reject('adresse IP absente');
+    if (!host) {
+      reject('adresse IP absente');
+      continue;
+    }
     const port = e.port !== undefined ? Number(e.port) : undefined;
     const cveField = e.info.classification?.['cve-id'];
     const cves = (Array.isArray(cveField) ? cveField : cveField ? [cveField] : [])
@@ -65,7 +77,7 @@ export function importNucleiJsonl(text: string): NucleiImport {
       cves,
       source: 'nuclei',
     });
-  });
+  }
   if (observations.length === 0 && rejected.length > 0) {
     throw new ImportError(
       'IMPORT_SCHEMA',

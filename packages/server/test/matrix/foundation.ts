@@ -70,7 +70,11 @@ export const cases: RouteCase[] = [
     url: '/api/users/:id/grants',
     request: async (c) => {
       // A fresh account each time, so no caller of the matrix gains a role from it.
-      const userId = await insertUser(c.db, { email: `grantee${c.unique}@matrix.fr`, displayName: 'G', passwordHash: null });
+      const userId = await insertUser(c.db, {
+        email: `grantee${c.unique}@matrix.fr`,
+        displayName: 'G',
+        passwordHash: null,
+      });
       return { url: `/api/users/${userId}/grants`, body: { role: 'auditor', organisationId: c.orgId } };
     },
   },
@@ -78,7 +82,11 @@ export const cases: RouteCase[] = [
     method: 'DELETE',
     url: '/api/grants/:id',
     request: async (c) => {
-      const userId = await insertUser(c.db, { email: `revoked${c.unique}@matrix.fr`, displayName: 'R', passwordHash: null });
+      const userId = await insertUser(c.db, {
+        email: `revoked${c.unique}@matrix.fr`,
+        displayName: 'R',
+        passwordHash: null,
+      });
       const grant = await c.db
         .insertInto('role_grant')
         .values({
