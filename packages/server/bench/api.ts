@@ -3,61 +3,18 @@
  * establishments, on SQLite and on PostgreSQL, next to the same query run directly on the database.
  * Load: autocannon on loopback (in-process client, 4 connections, 10 s per database).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { type DatabaseHandle, openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { subtreeRange } from '../src/organisations/queries.js';
 import { createUser, PASSWORD } from '../test/fixtures.js';
 import { seedRegion } from './seed.js';
+import { percentile, withDatabase } from './support.js';
 
 const ESTABLISHMENTS = Number(process.env.BENCH_ESTABLISHMENTS ?? 40_000);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const DIRECT_RUNS = 30;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function withDatabase(
-  kind: 'sqlite' | 'postgres',
-): Promise<{ handle: DatabaseHandle; cleanup(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'rempart-bench-'));
-    const handle = openDatabase({ kind: 'sqlite', file: join(dir, 'bench.sqlite') });
-    return {
-      handle,
-      cleanup: async () => {
-        await handle.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const admin = process.env.TEST_DATABASE_URL ?? 'postgres://rempart:rempart@127.0.0.1:5432/rempart_test';
-  const name = `rempart_bench_${Date.now()}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const handle = openDatabase({ kind: 'postgres', url: url.href });
-  return {
-    handle,
-    cleanup: async () => {
-      await handle.close();
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await d.end();
-    },
-  };
-}
 
 async function run(kind: 'sqlite' | 'postgres') {
   const { handle, cleanup } = await withDatabase(kind);

@@ -3,18 +3,15 @@
  * on SQLite and on PostgreSQL: p50/p95 of the session-authenticated HTTP request next to the raw SQL
  * aggregation (GROUP BY region over the same join) measured in the same run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { indexReferential } from '@rempart/core';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { referentialRow } from '../src/assessments/referentials.js';
 import { loadConfig } from '../src/config.js';
-import { type DatabaseHandle, openDatabase } from '../src/db/connect.js';
+import type { DatabaseHandle } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createUser, PASSWORD } from '../test/fixtures.js';
+import { percentile, withDatabase } from './support.js';
 
 const ESTABLISHMENTS = Number(process.env.BENCH_ESTABLISHMENTS ?? 40_000);
 const YEARS = 5;
@@ -22,45 +19,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const REGIONS = ['ARA', 'BFC', 'BRE', 'CVL', 'COR', 'GES', 'HDF', 'IDF', 'NOR', 'NAQ', 'OCC', 'PDL', 'PAC'];
 const CATEGORIES = ['public', 'private_non_profit', 'private_for_profit'];
 const BATCH = 1000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function withDatabase(
-  kind: 'sqlite' | 'postgres',
-): Promise<{ handle: DatabaseHandle; cleanup(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'rempart-bench-'));
-    const handle = openDatabase({ kind: 'sqlite', file: join(dir, 'bench.sqlite') });
-    return {
-      handle,
-      cleanup: async () => {
-        await handle.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const admin = process.env.TEST_DATABASE_URL ?? 'postgres://rempart:rempart@127.0.0.1:5432/rempart_test';
-  const name = `rempart_bench_dash_${Date.now()}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const handle = openDatabase({ kind: 'postgres', url: url.href });
-  return {
-    handle,
-    cleanup: async () => {
-      await handle.close();
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await d.end();
-    },
-  };
-}
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function prng(seed: number) {
