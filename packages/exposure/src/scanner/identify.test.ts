@@ -1,26 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOST, LoopbackListeners } from '../../test/loopback-listeners.js';
 import { defaultEdgeFingerprints, kevFindings, parseKevCatalogue } from '../kev/kev.js';
 import { observationsFromService } from '../scan.js';
 import { dicomAssociateRequest, identifyService, parseHttpResponse, probeTls } from './identify.js';
 
-const HOST = '127.0.0.1';
-const servers: Server[] = [];
-const sockets = new Set<Socket>();
-
-function listen(onConnection: (s: Socket) => void): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer((s) => {
-      sockets.add(s);
-      s.on('error', () => {});
-      s.on('close', () => sockets.delete(s));
-      onConnection(s);
-    });
-    servers.push(server);
-    server.listen(0, HOST, () => resolve((server.address() as { port: number }).port));
-  });
-}
+const listeners = new LoopbackListeners();
+const listen = listeners.listen.bind(listeners);
 
 let http = 0;
 let silent = 0;
@@ -71,10 +57,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(() => {
-  for (const s of sockets) s.destroy();
-  for (const s of servers) s.close();
-});
+afterAll(() => listeners.closeAll());
 
 describe('identifyService', () => {
   it('recognises plain HTTP and lists missing security headers', async () => {

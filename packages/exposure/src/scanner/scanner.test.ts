@@ -1,24 +1,11 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOST, LoopbackListeners } from '../../test/loopback-listeners.js';
 import { grabBanner, printableBanner } from './banner.js';
 import { connectScan, parsePorts } from './tcp-connect.js';
 
-const HOST = '127.0.0.1';
-const servers: Server[] = [];
-const sockets = new Set<Socket>();
-
-function listen(onConnection: (s: Socket) => void): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer((s) => {
-      sockets.add(s);
-      s.on('error', () => {});
-      s.on('close', () => sockets.delete(s));
-      onConnection(s);
-    });
-    servers.push(server);
-    server.listen(0, HOST, () => resolve((server.address() as { port: number }).port));
-  });
-}
+const listeners = new LoopbackListeners();
+const listen = listeners.listen.bind(listeners);
 
 let plain = 0;
 let binary = 0;
@@ -45,13 +32,10 @@ beforeAll(async () => {
   silent = await listen(() => {});
   // A port that was free a moment ago: bind, read the number, close.
   closedPort = await listen(() => {});
-  await new Promise<void>((r) => (servers.pop() as Server).close(() => r()));
+  await new Promise<void>((r) => (listeners.servers.pop() as Server).close(() => r()));
 });
 
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-});
+afterAll(() => listeners.closeAll());
 
 describe('TCP connect scan', () => {
   it('reports exactly the listening ports as open and the others closed', async () => {
