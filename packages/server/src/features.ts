@@ -4,6 +4,7 @@ import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { campaignRoutes } from './campaigns/routes.js';
 import { continuityRoutes } from './continuity/routes.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { evidenceRoutes } from './evidence/routes.js';
 import { organisationRoutes } from './organisations/routes.js';
 import { resultRoutes } from './results/routes.js';
@@ -18,6 +19,7 @@ export const features: FastifyPluginAsync[] = [
   tokenRoutes,
   auditRoutes,
   assessmentRoutes,
+  dashboardRoutes,
   continuityRoutes,
   resultRoutes,
   evidenceRoutes,

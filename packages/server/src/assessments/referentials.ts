@@ -187,3 +187,16 @@ export async function listReferentials(db: Db): Promise<ReferentialSummary[]> {
   }
   return [...out.values()].sort((a, b) => a.id.localeCompare(b.id) || b.version - a.version);
 }
+
+/** The referential shown for a key: the newest shipped or imported version, without storing anything. */
+export async function newestReferential(db: Db, key: string): Promise<Referential | null> {
+  const stored = await db
+    .selectFrom('referential_version')
+    .select(['id', 'version'])
+    .where('referential_key', '=', key)
+    .orderBy('version', 'desc')
+    .executeTakeFirst();
+  const shipped = (await bundledReferentials()).filter((r) => r.id === key).sort((a, b) => b.version - a.version)[0];
+  if (stored && (!shipped || stored.version >= shipped.version)) return referentialOfRow(db, stored.id);
+  return shipped ?? null;
+}

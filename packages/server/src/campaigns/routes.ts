@@ -10,10 +10,10 @@ import { appendAudit } from '../audit/trail.js';
 import type { Database } from '../db/schema.js';
 import { actorOf } from '../http/context.js';
 import { badRequest, notFound } from '../http/errors.js';
+import { IdParams, referentialKey } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
 import { subtreeRange } from '../organisations/queries.js';
 
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -215,7 +215,7 @@ export const campaignRoutes: FastifyPluginAsync = async (base) => {
         params: IdParams,
         body: z.strictObject({
           name: z.string().trim().min(1).max(200),
-          referentialId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+          referentialId: referentialKey,
           version: z.number().int().min(1).max(1_000_000).optional(),
           deadline: IsoDate,
         }),

@@ -37,6 +37,7 @@ import { appendAudit } from '../audit/trail.js';
 import type { Database } from '../db/schema.js';
 import { actorOf } from '../http/context.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
+import { IdParams } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
 import {
   type ContinuityKind,
@@ -55,7 +56,6 @@ import {
  * The domain logic is @rempart/core's; this plugin stores, checks access and audits.
  */
 
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const KeyParams = IdParams.extend({ key: continuityIdSchema });
 const Json = z.unknown();
 const read = access.on('continuity.read', idFrom('params', 'id'));

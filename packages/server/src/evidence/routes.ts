@@ -8,6 +8,7 @@ import { loadAssessment, organisationOfAssessment } from '../assessments/queries
 import { appendAudit } from '../audit/trail.js';
 import { actorOf } from '../http/context.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
+import { IdParams } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
 import {
   attachmentHeader,
@@ -19,7 +20,6 @@ import {
   sanitiseFilename,
 } from './files.js';
 
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const RequirementId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
 const IsoDate = z
   .string()

@@ -13,3 +13,9 @@ export function label(max: number) {
     .max(max, `${max} caractères au plus`)
     .refine((v) => !CONTROL.test(v), 'caractères de contrôle interdits');
 }
+
+/** `:id` path parameters: a positive integer row id. */
+export const IdParams = z.object({ id: z.coerce.number().int().positive() });
+
+/** A referential key (`care`, an imported library's ref): the shape its URL segment and query parameter take. */
+export const referentialKey = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);

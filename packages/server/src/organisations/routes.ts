@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/trail.js';
 import type { Organisation } from '../db/schema.js';
 import { actorOf } from '../http/context.js';
 import { badRequest, notFound } from '../http/errors.js';
-import { label } from '../http/schemas.js';
+import { IdParams, label } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
 import { findNode, importFinessExtract, insertNode, subtreeRange } from './queries.js';
 
@@ -23,7 +23,6 @@ const OrganisationOut = z.object({
   parentId: z.number().nullable(),
   depth: z.number(),
 });
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const Name = label(300);
 
 export function toOrganisationOut(o: Organisation) {

@@ -7,11 +7,11 @@ import { access, idFrom } from '../access/plugin.js';
 import { appendAudit } from '../audit/trail.js';
 import { actorOf } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
+import { IdParams } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
 import { InvalidBundle } from './adapters.js';
 import { ENGINES, engineAdapter } from './engines.js';
 
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const ResultOut = z.object({
   id: z.number(),
   organisationId: z.number(),

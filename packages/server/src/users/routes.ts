@@ -8,12 +8,11 @@ import { appendAudit } from '../audit/trail.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { actorOf } from '../http/context.js';
 import { AppError, badRequest, forbidden, notFound } from '../http/errors.js';
-import { label } from '../http/schemas.js';
+import { IdParams, label } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
 import { subtreeRange } from '../organisations/queries.js';
 import { assertGrantable, createAccount } from './queries.js';
 
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const GrantIn = z.strictObject({
   role: z.enum(ROLES),
   organisationId: z.number().int().positive(),
