@@ -73,6 +73,14 @@ class InvalidContinuityData extends AppError {
   }
 }
 
+/** The body checked against a schema, or a 400 naming the node and field at fault. */
+function parsedOr400<T>(schema: z.ZodType<T>, body: unknown, code: string, key?: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw badRequest(code, `${key ? `${key} : ` : ''}${issue.path.join('.') || 'valeur'} : ${issue.message}`);
+}
+
 async function storedGraph(
   db: Transaction<Database> | FastifyRequest['server']['db'],
   organisationId: number,
@@ -121,6 +129,23 @@ export const continuityRoutes: FastifyPluginAsync = async (base) => {
     }
     throw error;
   });
+
+  /** Stores one record in a transaction holding the organisation's lock, auditing its value before and after. */
+  async function saveAudited(request: FastifyRequest, id: number, kind: ContinuityKind, key: string, value: unknown) {
+    await db.transaction().execute(async (trx) => {
+      await lockOrganisation(trx, id, lock);
+      const before = await loadRecord(trx, id, kind, key);
+      await saveRecord(trx, id, kind, key, value, actorOf(request).actorUserId);
+      await appendAudit(trx, {
+        ...actorOf(request),
+        action: `continuity.${kind}_saved`,
+        objectType: `continuity_${kind}`,
+        objectId: key === SINGLETON ? id : key,
+        organisationId: id,
+        summary: { before: before ?? null, after: value },
+      });
+    });
+  }
 
   /** Runs a graph change in a transaction: lock the organisation, load, change, check, store, audit. */
   async function changeGraph(
@@ -193,12 +218,7 @@ export const continuityRoutes: FastifyPluginAsync = async (base) => {
       },
       async (request) => {
         const { id, key } = request.params;
-        const parsed = schema.safeParse({ ...request.body, id: key });
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          throw badRequest('invalid_node', `${key} : ${issue.path.join('.') || 'valeur'} : ${issue.message}`);
-        }
-        const node = parsed.data;
+        const node = parsedOr400<{ id: string }>(schema, { ...request.body, id: key }, 'invalid_node', key);
         await changeGraph(
           request,
           id,
@@ -481,25 +501,8 @@ export const continuityRoutes: FastifyPluginAsync = async (base) => {
       },
       async (request) => {
         const { id, key } = request.params;
-        const parsed = schema.safeParse({ ...request.body, id: key });
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          throw badRequest(`invalid_${kind}`, `${key} : ${issue.path.join('.') || 'valeur'} : ${issue.message}`);
-        }
-        const value = parsed.data;
-        await db.transaction().execute(async (trx) => {
-          await lockOrganisation(trx, id, lock);
-          const before = await loadRecord(trx, id, k, key);
-          await saveRecord(trx, id, k, idOf(value as { id: string }), value, actorOf(request).actorUserId);
-          await appendAudit(trx, {
-            ...actorOf(request),
-            action: `continuity.${kind}_saved`,
-            objectType: `continuity_${kind}`,
-            objectId: key,
-            organisationId: id,
-            summary: { before: before ?? null, after: value },
-          });
-        });
+        const value = parsedOr400<{ id: string }>(schema, { ...request.body, id: key }, `invalid_${kind}`, key);
+        await saveAudited(request, id, k, idOf(value), value);
         return value;
       },
     );
@@ -550,25 +553,9 @@ export const continuityRoutes: FastifyPluginAsync = async (base) => {
       },
       async (request) => {
         const id = request.params.id;
-        const parsed = schema.safeParse(request.body);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          throw badRequest(`invalid_${kind}`, `${issue.path.join('.') || 'valeur'} : ${issue.message}`);
-        }
-        await db.transaction().execute(async (trx) => {
-          await lockOrganisation(trx, id, lock);
-          const before = await loadRecord(trx, id, k, SINGLETON);
-          await saveRecord(trx, id, k, SINGLETON, parsed.data, actorOf(request).actorUserId);
-          await appendAudit(trx, {
-            ...actorOf(request),
-            action: `continuity.${kind}_saved`,
-            objectType: `continuity_${kind}`,
-            objectId: id,
-            organisationId: id,
-            summary: { before: before ?? null, after: parsed.data },
-          });
-        });
-        return { value: parsed.data };
+        const value = parsedOr400<unknown>(schema, request.body, `invalid_${kind}`);
+        await saveAudited(request, id, k, SINGLETON, value);
+        return { value };
       },
     );
   }
