@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { objectiveOwnerRoutes } from './assessments/owners.js';
 import { assessmentRoutes } from './assessments/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
@@ -19,6 +20,7 @@ export const features: FastifyPluginAsync[] = [
   tokenRoutes,
   auditRoutes,
   assessmentRoutes,
+  objectiveOwnerRoutes,
   dashboardRoutes,
   continuityRoutes,
   resultRoutes,

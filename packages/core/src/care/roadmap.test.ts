@@ -73,6 +73,36 @@ describe('generateRoadmap — editing', () => {
     expect(roadmap.totals).toEqual({ build: 6000, run: 600 });
   });
 
+  it('counts edited costs in the totals, keeps the estimate beside them, and null goes back to the estimate', () => {
+    const base = generateRoadmap(mini, CASE_A, 'public', { today: '2026-01-01' });
+    const mb = base.items.find((i) => i.measureId === 'MB')!;
+    const previous = [
+      { measureId: 'MB', owner: null, dueDate: null, status: 'todo' as const, costBuild: 12_345, costRun: null },
+    ];
+    const edited = generateRoadmap(mini, CASE_A, 'public', { today: '2026-01-01', previous });
+    const item = edited.items.find((i) => i.measureId === 'MB')!;
+    expect(item.cost).toEqual({ build: 12_345, run: mb.cost.run });
+    expect(item.estimate).toEqual(mb.cost);
+    expect(edited.totals.build - base.totals.build).toBe(12_345 - mb.cost.build);
+    expect(edited.totals.run).toBe(base.totals.run);
+    expect(roadmapEditSchema.safeParse({ ...previous[0], costBuild: -1 }).success).toBe(false);
+    expect(roadmapEditSchema.safeParse({ ...previous[0], costBuild: 1.5 }).success).toBe(false);
+    expect(roadmapEditSchema.safeParse({ ...previous[0], costRun: 100_000_001 }).success).toBe(false);
+  });
+
+  it('takes the owner of the objective a measure serves, unless the measure has its own', () => {
+    // CASE_A: MD and ME serve O3, MB serves O1.
+    const objectiveOwners = { O3: 'Mme Qualité', O1: 'M. DSI' };
+    const previous = [{ measureId: 'ME', owner: 'RSSI', dueDate: null, status: 'todo' as const }];
+    const roadmap = generateRoadmap(mini, CASE_A, 'public', { today: '2026-01-01', previous, objectiveOwners });
+    const byId = new Map(roadmap.items.map((i) => [i.measureId, i]));
+    expect(byId.get('MD')).toMatchObject({ owner: 'Mme Qualité', ownerFrom: 'objective' });
+    expect(byId.get('ME')).toMatchObject({ owner: 'RSSI', ownerFrom: 'measure' });
+    expect(byId.get('MB')).toMatchObject({ owner: 'M. DSI', ownerFrom: 'objective' });
+    const unowned = generateRoadmap(mini, CASE_A, 'public', { today: '2026-01-01' });
+    expect(unowned.items.every((i) => i.owner === null && i.ownerFrom === null)).toBe(true);
+  });
+
   it('produces an empty roadmap when everything is met', () => {
     const all = { R1: level('yes'), R2: level('full'), R3: level('full'), R4: level('yes'), R5: level('full') };
     const roadmap = generateRoadmap(mini, { ...all, R6: level('full'), R7: level('yes') }, 'public', {

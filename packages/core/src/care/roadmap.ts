@@ -30,7 +30,14 @@ export interface RoadmapEdit {
   owner: string | null;
   dueDate: string | null;
   status: RoadmapStatus;
+  /** Edited costs in euros (HT); null or absent keeps the referential's estimate. */
+  costBuild?: number | null;
+  costRun?: number | null;
 }
+
+/** Highest cost a user may enter for one measure, in euros: beyond it the figure is a typing error. */
+export const MAX_MEASURE_COST = 100_000_000;
+const cost = z.number().int().min(0).max(MAX_MEASURE_COST);
 
 const isoDate = z
   .string()
@@ -42,6 +49,8 @@ export const roadmapEditSchema = z.strictObject({
   owner: z.string().trim().min(1).max(200).nullable(),
   dueDate: isoDate.nullable(),
   status: z.enum(ROADMAP_STATUSES),
+  costBuild: cost.nullable().optional(),
+  costRun: cost.nullable().optional(),
 });
 
 export interface RoadmapItem extends RoadmapEdit {
@@ -51,7 +60,14 @@ export interface RoadmapItem extends RoadmapEdit {
   how: string;
   effort: Effort;
   priority: Priority;
+  /** The costs counted: the edited ones where set, else the referential's estimate. */
   cost: { build: number; run: number };
+  costBuild: number | null;
+  costRun: number | null;
+  /** The referential's estimate, kept to show beside an edited cost. */
+  estimate: { build: number; run: number };
+  /** Where the owner comes from: the measure's own, the owner of an objective it serves, or none yet. */
+  ownerFrom: 'measure' | 'objective' | null;
   /** Requirements not met (unmet, don't know or unanswered) that this measure addresses. */
   requirements: string[];
   /** Objectives those requirements belong to. */
@@ -81,6 +97,8 @@ export interface RoadmapOptions {
   /** Generation date, `YYYY-MM-DD` (passed in so the function stays pure). */
   today: string;
   previous?: readonly RoadmapEdit[];
+  /** Owner of each objective (display name): a measure without its own owner takes its objectives' owner. */
+  objectiveOwners?: Readonly<Record<string, string>>;
   dueDays?: Record<Priority, number>;
 }
 
@@ -118,7 +136,8 @@ function compareItems(a: RoadmapItem, b: RoadmapItem): number {
  * Builds the cyber roadmap from the gaps of a self-assessment: one item per recommended measure that
  * addresses at least one requirement not met. Items are ranked: measures that lift a mandatory blocker
  * first, then by priority, then by the number of objectives they would make reached, then by score gain,
- * then the lighter effort. Owner, due date and status edits of a previous roadmap are kept.
+ * then the lighter effort. Owner, due date, status and cost edits of a previous roadmap are kept; a measure
+ * without its own owner takes the owner of the first objective it serves that has one.
  */
 export function generateRoadmap(
   referential: Referential,
@@ -155,6 +174,10 @@ export function generateRoadmap(
     );
     const objectives = [...new Set(requirementIds.map((id) => index.requirements.get(id)!.objective.id))];
     const edit = previous.get(measureId);
+    const objectiveOwner = objectives.map((id) => options.objectiveOwners?.[id]).find((o) => o !== undefined);
+    const owner = edit?.owner ?? objectiveOwner ?? null;
+    const costBuild = edit?.costBuild ?? null;
+    const costRun = edit?.costRun ?? null;
     items.push({
       rank: 0,
       measureId,
@@ -163,13 +186,17 @@ export function generateRoadmap(
       how: measure.how,
       effort: measure.effort,
       priority: measure.priority,
-      cost: { build: measure.cost.build, run: measure.cost.run },
+      cost: { build: costBuild ?? measure.cost.build, run: costRun ?? measure.cost.run },
+      estimate: { build: measure.cost.build, run: measure.cost.run },
+      costBuild,
+      costRun,
       requirements: requirementIds,
       objectives,
       mandatory: gaps.some((g) => g.mandatory && requirementIds.includes(g.id)),
       unblocks: simulated.objectives.filter((o) => o.reached && !reachedBefore.has(o.id)).map((o) => o.id),
       gain: Math.max(0, (simulated.overall.score ?? 0) - (baseline.overall.score ?? 0)),
-      owner: edit?.owner ?? null,
+      owner,
+      ownerFrom: edit?.owner ? 'measure' : owner ? 'objective' : null,
       dueDate: edit ? edit.dueDate : addDays(options.today, dueDays[measure.priority]),
       status: edit?.status ?? 'todo',
     });

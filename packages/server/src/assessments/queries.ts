@@ -139,6 +139,8 @@ export async function roadmapEdits(db: Db, assessmentId: number): Promise<Roadma
     owner: r.owner,
     dueDate: r.due_date,
     status: (ROADMAP_STATUSES as readonly string[]).includes(r.status) ? (r.status as RoadmapEdit['status']) : 'todo',
+    costBuild: r.cost_build,
+    costRun: r.cost_run,
   }));
 }
 
@@ -172,30 +174,5 @@ export function snapshotValues(assessment: LoadedAssessment, score: AssessmentSc
   };
 }
 
-/** Points the dashboards at an organisation's current assessment (and its last snapshot when given). */
-export async function markLatest(
-  db: Db,
-  v: {
-    organisationId: number;
-    referentialKey: string;
-    assessmentId: number;
-    status: AssessmentStatus;
-    snapshotId?: number;
-  },
-): Promise<void> {
-  const changes = {
-    assessment_id: v.assessmentId,
-    status: v.status,
-    ...(v.snapshotId === undefined ? {} : { snapshot_id: v.snapshotId }),
-  };
-  await db
-    .insertInto('assessment_latest')
-    .values({
-      organisation_id: v.organisationId,
-      referential_key: v.referentialKey,
-      snapshot_id: v.snapshotId ?? null,
-      ...changes,
-    })
-    .onConflict((oc) => oc.columns(['organisation_id', 'referential_key']).doUpdateSet(changes))
-    .execute();
-}
+/** Points the dashboards at an organisation's current assessment (status row kept by the dashboard module). */
+export { markLatest } from '../dashboard/status.js';

@@ -6,6 +6,7 @@ import {
   generateRoadmap,
   indexReferential,
   indicatorReadingSchema,
+  MAX_MEASURE_COST,
   prefillAnswers,
   ROADMAP_STATUSES,
   roadmapToCsv,
@@ -19,6 +20,7 @@ import { actorOf } from '../http/context.js';
 import { AppError, badRequest, conflict, notFound } from '../http/errors.js';
 import { IdParams, label, referentialKey } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
+import { objectiveOwnerNames } from './owners.js';
 import {
   ASSESSMENT_STATUSES,
   answersOf,
@@ -138,12 +140,16 @@ const RoadmapItemOut = z.object({
   effort: z.enum(['low', 'medium', 'high']),
   priority: z.enum(['P1', 'P2', 'P3', 'P4']),
   cost: z.object({ build: z.number(), run: z.number() }),
+  estimate: z.object({ build: z.number(), run: z.number() }),
+  costBuild: z.number().nullable(),
+  costRun: z.number().nullable(),
   requirements: z.array(z.string()),
   objectives: z.array(z.string()),
   mandatory: z.boolean(),
   unblocks: z.array(z.string()),
   gain: z.number(),
   owner: z.string().nullable(),
+  ownerFrom: z.enum(['measure', 'objective']).nullable(),
   dueDate: z.string().nullable(),
   status: z.enum(ROADMAP_STATUSES),
 });
@@ -694,8 +700,13 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
   const roadmapOf = async (assessmentId: number) => {
     const assessment = await loadAssessment(db, assessmentId);
     const previous = await roadmapEdits(db, assessmentId);
+    const objectiveOwners = await objectiveOwnerNames(db, assessmentId);
     const roadmap = fromCare(() =>
-      generateRoadmap(assessment.referential, answersOf(assessment), assessment.category, { today: today(), previous }),
+      generateRoadmap(assessment.referential, answersOf(assessment), assessment.category, {
+        today: today(),
+        previous,
+        objectiveOwners,
+      }),
     );
     return { assessment, roadmap };
   };
@@ -800,50 +811,93 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
       schema: {
         tags: ['assessments'],
         params: IdParams.extend({ measureId: z.string().min(1).max(64) }),
-        body: z.strictObject({
-          owner: label(200).nullable(),
-          dueDate: z
-            .string()
-            .regex(/^\d{4}-\d{2}-\d{2}$/, 'date AAAA-MM-JJ attendue')
-            .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'date invalide')
-            .nullable(),
-          status: z.enum(ROADMAP_STATUSES),
-        }),
+        description:
+          'Modifie une mesure de la feuille de route ; les champs absents gardent leur valeur. Coûts en euros HT, null : retour à l’estimation du référentiel.',
+        body: z
+          .strictObject({
+            owner: label(200).nullable().optional(),
+            dueDate: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}$/, 'date AAAA-MM-JJ attendue')
+              .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'date invalide')
+              .nullable()
+              .optional(),
+            status: z.enum(ROADMAP_STATUSES).optional(),
+            costBuild: z.number().int().min(0).max(MAX_MEASURE_COST).nullable().optional(),
+            costRun: z.number().int().min(0).max(MAX_MEASURE_COST).nullable().optional(),
+          })
+          .refine((b) => Object.keys(b).length > 0, 'au moins un champ à modifier'),
         response: {
           200: z.object({
             measureId: z.string(),
             owner: z.string().nullable(),
             dueDate: z.string().nullable(),
             status: z.enum(ROADMAP_STATUSES),
+            costBuild: z.number().nullable(),
+            costRun: z.number().nullable(),
           }),
         },
       },
     },
     async (request) => {
-      const assessment = await loadAssessment(db, request.params.id);
       const { measureId } = request.params;
+      const { assessment, roadmap } = await roadmapOf(request.params.id);
       if (!indexReferential(assessment.referential).measures.has(measureId)) {
         throw new AppError('unknown_measure', `mesure « ${measureId} » absente du référentiel`, 404);
       }
-      const { owner, dueDate, status } = request.body;
-      await db.transaction().execute(async (trx) => {
+      const generated = roadmap.items.find((i) => i.measureId === measureId);
+      return db.transaction().execute(async (trx) => {
         const before = await trx
           .selectFrom('roadmap_edit')
           .selectAll()
           .where('assessment_id', '=', assessment.id)
           .where('measure_id', '=', measureId)
           .executeTakeFirst();
-        const values = {
-          owner,
-          due_date: dueDate,
-          status,
-          updated_at: nowIso(),
-          updated_by: request.principal!.userId,
-        };
+        // Fields not sent keep their stored value; a first edit starts from the generated due date, not null.
+        const base = before
+          ? {
+              owner: before.owner,
+              dueDate: before.due_date,
+              status: (ROADMAP_STATUSES as readonly string[]).includes(before.status)
+                ? (before.status as (typeof ROADMAP_STATUSES)[number])
+                : 'todo',
+              costBuild: before.cost_build,
+              costRun: before.cost_run,
+            }
+          : {
+              owner: null,
+              dueDate: generated?.dueDate ?? null,
+              status: 'todo' as const,
+              costBuild: null,
+              costRun: null,
+            };
+        const after = { ...base, ...request.body };
+        const stamp = { updated_at: nowIso(), updated_by: request.principal!.userId };
+        const columns = {
+          owner: 'owner',
+          dueDate: 'due_date',
+          status: 'status',
+          costBuild: 'cost_build',
+          costRun: 'cost_run',
+        } as const;
+        // Concurrency rule: each field is last-writer-wins and an update writes only the fields it was sent,
+        // so two people editing different fields of one measure never undo each other.
+        const sent = Object.fromEntries(
+          Object.entries(request.body).map(([k, v]) => [columns[k as keyof typeof columns], v]),
+        );
         await trx
           .insertInto('roadmap_edit')
-          .values({ assessment_id: assessment.id, measure_id: measureId, ...values })
-          .onConflict((oc) => oc.columns(['assessment_id', 'measure_id']).doUpdateSet(values))
+          .values({
+            assessment_id: assessment.id,
+            measure_id: measureId,
+            owner: after.owner,
+            due_date: after.dueDate,
+            status: after.status,
+            cost_build: after.costBuild,
+            cost_run: after.costRun,
+            ...stamp,
+          })
+          .onConflict((oc) => oc.columns(['assessment_id', 'measure_id']).doUpdateSet({ ...sent, ...stamp }))
           .execute();
         await appendAudit(trx, {
           ...actorOf(request),
@@ -851,14 +905,10 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
           objectType: 'assessment',
           objectId: assessment.id,
           organisationId: assessment.organisationId,
-          summary: {
-            measure: measureId,
-            before: before ? { owner: before.owner, dueDate: before.due_date, status: before.status } : null,
-            after: { owner, dueDate, status },
-          },
+          summary: { measure: measureId, before: before ? base : null, after },
         });
+        return { measureId, ...after };
       });
-      return { measureId, owner, dueDate, status };
     },
   );
 };

@@ -27,6 +27,8 @@ export interface Database {
   evidence: EvidenceTable;
   campaign: CampaignTable;
   campaign_member: CampaignMemberTable;
+  objective_owner: ObjectiveOwnerTable;
+  campaign_reminder: CampaignReminderTable;
 }
 
 export interface OrganisationTable {
@@ -128,6 +130,12 @@ export interface OutboxTable {
   body: string;
   created_at: string;
   sent_at: string | null;
+  /** `pending`, `sending` (claimed by a sender), `sent` or `dead` (given up). */
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  claimed_until: string | null;
+  last_error: string | null;
 }
 
 export interface AuditEventTable {
@@ -216,6 +224,9 @@ export interface RoadmapEditTable {
   status: string;
   updated_at: string;
   updated_by: number | null;
+  /** Edited costs in euros; null keeps the referential's estimate. */
+  cost_build: number | null;
+  cost_run: number | null;
 }
 
 /** Each organisation's current assessment and last snapshot, per referential (dashboards). */
@@ -303,4 +314,33 @@ export interface CampaignMemberTable {
   campaign_id: number;
   organisation_id: number;
   assessment_id: number;
+}
+
+/** Who owns an objective of an assessment: an account, or a free-text name for someone without one. */
+export interface ObjectiveOwnerTable {
+  id: Generated<number>;
+  assessment_id: number;
+  objective_id: string;
+  user_id: number | null;
+  name: string | null;
+  /** YYYY-MM-DD. */
+  due_date: string | null;
+  /** Optimistic-concurrency token of this owner alone. */
+  revision: number;
+  updated_at: string;
+  updated_by: number | null;
+}
+
+/** A campaign reminder stage enqueued for one assessment (`j14`, `j3`, `overdue`); `outbox_ids` is JSON. */
+export interface CampaignReminderTable {
+  id: Generated<number>;
+  campaign_id: number;
+  assessment_id: number;
+  organisation_id: number;
+  stage: string;
+  /** YYYY-MM-DD, the day it was enqueued. */
+  day: string;
+  recipients: number;
+  outbox_ids: string;
+  created_at: string;
 }

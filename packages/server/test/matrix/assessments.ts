@@ -133,7 +133,25 @@ export const cases: RouteCase[] = [
     url: '/api/assessments/:id/roadmap/:measureId',
     request: async (c) => ({
       url: `/api/assessments/${await assessmentAt(c)}/roadmap/M-PSSI`,
-      body: { owner: 'DSI', dueDate: '2026-06-30', status: 'in_progress' },
+      body: { owner: 'DSI', dueDate: '2026-06-30', status: 'in_progress', costBuild: 2500, costRun: null },
+    }),
+  },
+  {
+    method: 'GET',
+    url: '/api/assessments/:id/objective-owners',
+    request: async (c) => ({ url: `/api/assessments/${await assessmentAt(c)}/objective-owners` }),
+  },
+  {
+    method: 'GET',
+    url: '/api/assessments/:id/owner-candidates',
+    request: async (c) => ({ url: `/api/assessments/${await assessmentAt(c)}/owner-candidates` }),
+  },
+  {
+    method: 'PATCH',
+    url: '/api/assessments/:id/objectives/:objectiveId/owner',
+    request: async (c) => ({
+      url: `/api/assessments/${await assessmentAt(c)}/objectives/A1.O1/owner`,
+      body: { revision: 0, name: `Responsable ${c.unique}`, dueDate: '2027-01-31' },
     }),
   },
 ];

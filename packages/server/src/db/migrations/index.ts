@@ -7,6 +7,7 @@ import { results } from './0005-results.js';
 import { assessmentLatest } from './0006-assessment-latest.js';
 import { evidence } from './0007-evidence.js';
 import { campaigns } from './0008-campaigns.js';
+import { careFollowup } from './0010-care-followup.js';
 
 /**
  * Every migration, in order. Names sort lexically; add new ones at the end with the next number.
@@ -21,5 +22,6 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0006-assessment-latest': assessmentLatest(dialect),
     '0007-evidence': evidence(dialect),
     '0008-campaigns': campaigns(dialect),
+    '0010-care-followup': careFollowup(dialect),
   };
 }

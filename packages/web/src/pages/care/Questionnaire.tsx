@@ -18,6 +18,7 @@ import {
   type StoredAnswer,
 } from '../../components/care/care.js';
 import { type Evidence, EvidencePanel } from '../../components/care/EvidencePanel.js';
+import { type ObjectiveOwner, ObjectiveOwnerLine, type OwnerCandidate } from '../../components/care/ObjectiveOwner.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
@@ -35,11 +36,23 @@ export function useAssessmentId(): number | null {
 async function loadQuestionnaire(id: number) {
   const assessment = await api.get<AssessmentWithAnswers>(`/assessments/${id}`);
   const { id: key, version } = assessment.referential;
-  const [referential, evidence] = await Promise.all([
+  const [referential, evidence, owners, candidates] = await Promise.all([
     api.get<Referential>(`/referentials/${encodeURIComponent(key)}/versions/${version}`),
     api.get<{ items: Evidence[] }>(`/assessments/${id}/evidence`),
+    api.get<{ items: ObjectiveOwner[] }>(`/assessments/${id}/objective-owners`),
+    // Only writers may pick an owner: readers get 403 here and simply see the owners.
+    api.get<{ items: OwnerCandidate[] }>(`/assessments/${id}/owner-candidates`).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 403) return null;
+      throw e;
+    }),
   ]);
-  return { assessment, referential, evidence: evidence.items };
+  return {
+    assessment,
+    referential,
+    evidence: evidence.items,
+    owners: owners.items,
+    candidates: candidates?.items ?? null,
+  };
 }
 
 /** The self-assessment questionnaire: axis → objective → requirement, saved at each answer. */
@@ -62,6 +75,8 @@ function Questionnaire({ id }: { id: number }) {
       key={loaded.data.assessment.revision}
       initial={loaded.data.assessment}
       initialEvidence={loaded.data.evidence}
+      initialOwners={loaded.data.owners}
+      candidates={loaded.data.candidates}
       referential={loaded.data.referential}
       reload={loaded.reload}
     />
@@ -71,17 +86,24 @@ function Questionnaire({ id }: { id: number }) {
 function QuestionnaireForm({
   initial,
   initialEvidence,
+  initialOwners,
+  candidates,
   referential,
   reload,
 }: {
   initial: AssessmentWithAnswers;
   initialEvidence: Evidence[];
+  initialOwners: ObjectiveOwner[];
+  /** Accounts that may own an objective; null when the user may not choose owners. */
+  candidates: OwnerCandidate[] | null;
   referential: Referential;
   reload: () => void;
 }) {
   const { me } = useAuth();
   const [assessment, setAssessment] = useState(initial);
   const [evidence, setEvidence] = useState(initialEvidence);
+  const [owners, setOwners] = useState(initialOwners);
+  const [ownerConflict, setOwnerConflict] = useState(false);
   const current = useRef(initial);
   const queue = useRef<Promise<void>>(Promise.resolve());
   const [error, setError] = useState<unknown>(null);
@@ -120,6 +142,20 @@ function QuestionnaireForm({
         else setError(e);
       }
     });
+  }
+
+  async function reloadOwners() {
+    setOwnerConflict(true);
+    try {
+      setOwners((await api.get<{ items: ObjectiveOwner[] }>(`/assessments/${assessment.id}/objective-owners`)).items);
+    } catch (reloadError) {
+      setError(reloadError);
+    }
+  }
+
+  function ownerSaved(owner: ObjectiveOwner) {
+    setOwnerConflict(false);
+    setOwners((list) => [...list.filter((o) => o.objectiveId !== owner.objectiveId), owner]);
   }
 
   async function transition(name: 'submit' | 'sign') {
@@ -163,6 +199,17 @@ function QuestionnaireForm({
           data-testid="revision-conflict"
         />
       ) : null}
+      {ownerConflict ? (
+        <Alert
+          severity="warning"
+          title="Responsable modifié entre-temps"
+          description="Quelqu’un d’autre a changé ce responsable pendant votre saisie : les responsables enregistrés ont été rechargés, refaites votre choix si besoin."
+          closable
+          onClose={() => setOwnerConflict(false)}
+          className="fr-mb-3w"
+          data-testid="owner-conflict"
+        />
+      ) : null}
       <ErrorAlert error={error} title="Enregistrement impossible" />
       <p className="fr-text--lead" data-testid="progress-overall">
         {answered(requirements)} / {requirements.length} exigences renseignées
@@ -194,6 +241,16 @@ function QuestionnaireForm({
                       ({answered(reqs)} / {reqs.length})
                     </span>
                   </h3>
+                  <ObjectiveOwnerLine
+                    key={`${objective.id}-${owners.find((o) => o.objectiveId === objective.id)?.revision ?? 0}`}
+                    assessmentId={assessment.id}
+                    objectiveId={objective.id}
+                    owner={owners.find((o) => o.objectiveId === objective.id)}
+                    candidates={candidates ?? []}
+                    editable={candidates !== null}
+                    onSaved={ownerSaved}
+                    onConflict={reloadOwners}
+                  />
                   {objective.wording.kind === 'rempart' ? (
                     <p className="fr-text--xs fr-mb-1w">
                       <Badge small severity="new">

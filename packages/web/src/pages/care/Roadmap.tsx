@@ -20,11 +20,17 @@ interface RoadmapItem {
   how: string;
   effort: 'low' | 'medium' | 'high';
   priority: 'P1' | 'P2' | 'P3' | 'P4';
+  /** Counted costs: the edited ones where set, else the referential's estimate. */
   cost: { build: number; run: number };
+  estimate: { build: number; run: number };
+  costBuild: number | null;
+  costRun: number | null;
   objectives: string[];
   mandatory: boolean;
   unblocks: string[];
   owner: string | null;
+  /** `objective`: the owner of an objective the measure serves, shown until the measure gets its own. */
+  ownerFrom: 'measure' | 'objective' | null;
   dueDate: string | null;
   status: RoadmapStatus;
 }
@@ -81,15 +87,20 @@ function RoadmapOf({ id }: { id: number }) {
         </a>
       </p>
       <p data-testid="roadmap-totals">
-        {items.length} mesure(s) — coût estimé : {euros(totals.build)} de mise en place, {euros(totals.run)} par an de
-        fonctionnement (HT, estimations du référentiel).
+        {items.length} mesure(s) — coût : {euros(totals.build)} de mise en place, {euros(totals.run)} par an de
+        fonctionnement (HT, mesures ni terminées ni abandonnées ; estimations du référentiel sauf coûts saisis).
       </p>
       {items.length === 0 ? (
         <Alert severity="success" title="Aucune mesure" description="Aucun écart : la feuille de route est vide." />
       ) : (
         <ol className="fr-raw-list" data-testid="roadmap">
           {items.map((item) => (
-            <MeasureRow key={item.measureId} assessmentId={id} item={item} />
+            <MeasureRow
+              key={`${item.measureId}-${item.cost.build}-${item.cost.run}-${item.owner}`}
+              assessmentId={id}
+              item={item}
+              onSaved={roadmap.reload}
+            />
           ))}
         </ol>
       )}
@@ -97,8 +108,17 @@ function RoadmapOf({ id }: { id: number }) {
   );
 }
 
-function MeasureRow({ assessmentId, item }: { assessmentId: number; item: RoadmapItem }) {
-  const [owner, setOwner] = useState(item.owner ?? '');
+/** A cost field: empty means "the referential's estimate"; else whole euros. */
+function costValue(text: string): number | null {
+  const t = text.trim().replace(/\s/g, '');
+  return t === '' ? null : Number(t);
+}
+
+function MeasureRow({ assessmentId, item, onSaved }: { assessmentId: number; item: RoadmapItem; onSaved: () => void }) {
+  // Only the measure's own owner is edited here; an objective's owner is shown as the default.
+  const [owner, setOwner] = useState(item.ownerFrom === 'measure' ? (item.owner ?? '') : '');
+  const [costBuild, setCostBuild] = useState(item.costBuild === null ? '' : String(item.costBuild));
+  const [costRun, setCostRun] = useState(item.costRun === null ? '' : String(item.costRun));
   const [dueDate, setDueDate] = useState(item.dueDate ?? '');
   const [status, setStatus] = useState<RoadmapStatus>(item.status);
   const [error, setError] = useState<unknown>(null);
@@ -108,13 +128,23 @@ function MeasureRow({ assessmentId, item }: { assessmentId: number; item: Roadma
   async function save() {
     setError(null);
     setSaved(false);
+    const costs = [costValue(costBuild), costValue(costRun)];
+    if (costs.some((c) => c !== null && !Number.isSafeInteger(c))) {
+      setError(
+        new Error('coût : un nombre entier d’euros est attendu (laisser vide pour l’estimation du référentiel)'),
+      );
+      return;
+    }
     try {
       await api.patch(`/assessments/${assessmentId}/roadmap/${encodeURIComponent(item.measureId)}`, {
         owner: owner.trim() === '' ? null : owner.trim(),
         dueDate: dueDate === '' ? null : dueDate,
         status,
+        costBuild: costValue(costBuild),
+        costRun: costValue(costRun),
       });
       setSaved(true);
+      onSaved();
     } catch (e) {
       setError(e);
     }
@@ -144,12 +174,22 @@ function MeasureRow({ assessmentId, item }: { assessmentId: number; item: Roadma
       </p>
       <p className="fr-text--xs fr-mb-2w">
         Objectifs : {item.objectives.join(', ')}
-        {item.unblocks.length ? ` · débloque ${item.unblocks.join(', ')}` : ''} · effort {EFFORT[item.effort]} · coût{' '}
-        {euros(item.cost.build)} + {euros(item.cost.run)}/an
+        {item.unblocks.length ? ` · débloque ${item.unblocks.join(', ')}` : ''} · effort {EFFORT[item.effort]} ·{' '}
+        <span data-testid={`${prefix}-cost`}>
+          coût {euros(item.cost.build)} + {euros(item.cost.run)}/an
+          {item.costBuild !== null || item.costRun !== null
+            ? ` (saisi ; estimation du référentiel ${euros(item.estimate.build)} + ${euros(item.estimate.run)}/an)`
+            : ' (estimation du référentiel)'}
+        </span>
       </p>
+      {item.ownerFrom === 'objective' ? (
+        <p className="fr-text--xs fr-mb-1w" data-testid={`${prefix}-default-owner`}>
+          Responsable par défaut : {item.owner} (responsable de l’objectif servi)
+        </p>
+      ) : null}
       <ErrorAlert error={error} title="Enregistrement impossible" />
       <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
-        <div className="fr-col-12 fr-col-md-4 fr-input-group">
+        <div className="fr-col-12 fr-col-md-3 fr-input-group">
           <label className="fr-label" htmlFor={`${prefix}-owner`}>
             Responsable
           </label>
@@ -158,10 +198,37 @@ function MeasureRow({ assessmentId, item }: { assessmentId: number; item: Roadma
             id={`${prefix}-owner`}
             value={owner}
             maxLength={200}
+            placeholder={item.ownerFrom === 'objective' ? (item.owner ?? '') : ''}
             onChange={(e) => setOwner(e.currentTarget.value)}
           />
         </div>
-        <div className="fr-col-12 fr-col-md-3 fr-input-group">
+        <div className="fr-col-6 fr-col-md-2 fr-input-group">
+          <label className="fr-label" htmlFor={`${prefix}-build`}>
+            Mise en place (€ HT)
+          </label>
+          <input
+            className="fr-input"
+            id={`${prefix}-build`}
+            inputMode="numeric"
+            value={costBuild}
+            placeholder={String(item.estimate.build)}
+            onChange={(e) => setCostBuild(e.currentTarget.value)}
+          />
+        </div>
+        <div className="fr-col-6 fr-col-md-2 fr-input-group">
+          <label className="fr-label" htmlFor={`${prefix}-run`}>
+            Par an (€ HT)
+          </label>
+          <input
+            className="fr-input"
+            id={`${prefix}-run`}
+            inputMode="numeric"
+            value={costRun}
+            placeholder={String(item.estimate.run)}
+            onChange={(e) => setCostRun(e.currentTarget.value)}
+          />
+        </div>
+        <div className="fr-col-6 fr-col-md-2 fr-input-group">
           <label className="fr-label" htmlFor={`${prefix}-due`}>
             Échéance
           </label>
@@ -173,7 +240,7 @@ function MeasureRow({ assessmentId, item }: { assessmentId: number; item: Roadma
             onChange={(e) => setDueDate(e.currentTarget.value)}
           />
         </div>
-        <div className="fr-col-12 fr-col-md-3 fr-select-group">
+        <div className="fr-col-6 fr-col-md-2 fr-select-group">
           <label className="fr-label" htmlFor={`${prefix}-status`}>
             Statut
           </label>
@@ -190,7 +257,7 @@ function MeasureRow({ assessmentId, item }: { assessmentId: number; item: Roadma
             ))}
           </select>
         </div>
-        <div className="fr-col-12 fr-col-md-2">
+        <div className="fr-col-12 fr-col-md-1">
           <Button size="small" onClick={save}>
             Enregistrer
           </Button>
