@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { objectiveOwnerRoutes } from './assessments/owners.js';
+import { prefillConfirmRoutes } from './assessments/prefill-confirm.js';
 import { assessmentRoutes } from './assessments/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
@@ -21,6 +22,7 @@ export const features: FastifyPluginAsync[] = [
   auditRoutes,
   assessmentRoutes,
   objectiveOwnerRoutes,
+  prefillConfirmRoutes,
   dashboardRoutes,
   continuityRoutes,
   resultRoutes,

@@ -1,4 +1,5 @@
 export * from './ciso-assistant.js';
+export * from './d2-readings.js';
 export * from './director-summary.js';
 export * from './errors.js';
 export * from './indicators.js';

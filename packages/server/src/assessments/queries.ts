@@ -1,4 +1,5 @@
 import {
+  type Answer,
   type Answers,
   type AssessmentScore,
   answerSchema,
@@ -22,19 +23,34 @@ type Db = Kysely<Database> | Transaction<Database>;
 export const ASSESSMENT_STATUSES = ['draft', 'submitted', 'signed'] as const;
 export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
 
+/** Where a pre-filled answer comes from, and who confirmed it. */
+export const prefillSourceSchema = z.object({
+  tool: z.string(),
+  indicator: z.string(),
+  value: z.union([z.boolean(), z.number(), z.string()]),
+  observedAt: z.string(),
+  /** The result or indicator it was read from (e.g. `résultat n° 12`, `indicateur D2.O4 — …`). */
+  reference: z.string().optional(),
+  /** A person checked the pre-filled answer and kept it. */
+  confirmedBy: z.object({ id: z.number(), name: z.string() }).optional(),
+  confirmedAt: z.string().optional(),
+});
+
 /** One stored answer: the answer itself (null when cleared), the respondent's comment, who and when. */
 export const storedAnswerSchema = z.object({
   answer: answerSchema.nullable(),
   comment: z.string().nullable(),
   updatedAt: z.string(),
   updatedBy: z.number().nullable(),
-  /** Set when the answer was pre-filled from a technical indicator, until a person answers again. */
-  source: z
+  /** Set when the answer was pre-filled from a technical indicator, until a person changes the answer. */
+  source: prefillSourceSchema.optional(),
+  /** The pre-filled answer a person replaced, kept as a trace: what it said, its source, who changed it and when. */
+  replacedPrefill: z
     .object({
-      tool: z.string(),
-      indicator: z.string(),
-      value: z.union([z.boolean(), z.number(), z.string()]),
-      observedAt: z.string(),
+      answer: answerSchema.nullable(),
+      source: prefillSourceSchema,
+      replacedAt: z.string(),
+      replacedBy: z.number().nullable(),
     })
     .optional(),
 });
@@ -80,6 +96,25 @@ export async function organisationOfAssessment(db: Db, id: number): Promise<numb
   const row = await db.selectFrom('assessment').select('organisation_id').where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('évaluation');
   return row.organisation_id;
+}
+
+/**
+ * What a write keeps of a pre-filled answer: its source while the answer itself is unchanged (a comment, the
+ * same answer again); once a person changes the answer, a trace of the pre-fill it replaced.
+ */
+export function traceOfPrefill(
+  before: StoredAnswer | undefined,
+  answer: Answer | null | undefined,
+  at: string,
+  userId: number | null,
+): Pick<StoredAnswer, 'source' | 'replacedPrefill'> {
+  if (!before) return {};
+  const kept = before.replacedPrefill ? { replacedPrefill: before.replacedPrefill } : {};
+  if (!before.source) return kept;
+  if (answer === undefined || JSON.stringify(answer) === JSON.stringify(before.answer)) {
+    return { source: before.source, ...kept };
+  }
+  return { replacedPrefill: { answer: before.answer, source: before.source, replacedAt: at, replacedBy: userId } };
 }
 
 /** Only the answers, as the scoring reads them. */

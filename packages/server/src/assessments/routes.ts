@@ -36,6 +36,8 @@ import {
   type StoredAnswer,
   scoreOf,
   snapshotValues,
+  storedAnswerSchema,
+  traceOfPrefill,
 } from './queries.js';
 import {
   findReferential,
@@ -371,20 +373,7 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
     },
   );
 
-  const StoredAnswerOut = z.object({
-    answer: answerSchema.nullable(),
-    comment: z.string().nullable(),
-    updatedAt: z.string(),
-    updatedBy: z.number().nullable(),
-    source: z
-      .object({
-        tool: z.string(),
-        indicator: z.string(),
-        value: z.union([z.boolean(), z.number(), z.string()]),
-        observedAt: z.string(),
-      })
-      .optional(),
-  });
+  const StoredAnswerOut = storedAnswerSchema;
 
   app.get(
     '/assessments/:id',
@@ -451,8 +440,7 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
             comment: change.comment === undefined ? (before?.comment ?? null) : change.comment,
             updatedAt: at,
             updatedBy: request.principal!.userId,
-            // A pre-filled answer keeps its source until a person changes the answer itself.
-            ...(change.answer === undefined && before?.source ? { source: before.source } : {}),
+            ...traceOfPrefill(before, change.answer, at, request.principal!.userId),
           };
           if (next.answer === null && next.comment === null) delete merged[id];
           else merged[id] = next;
@@ -529,7 +517,9 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
               indicator: p.source.indicator,
               value: p.source.value,
               observedAt: p.source.observedAt,
+              ...(p.source.reference ? { reference: p.source.reference } : {}),
             },
+            ...(before?.replacedPrefill ? { replacedPrefill: before.replacedPrefill } : {}),
           };
           applied.push(p.requirementId);
         }

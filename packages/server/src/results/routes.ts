@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { access, idFrom } from '../access/plugin.js';
+import { continuityReadings } from '../assessments/continuity-readings.js';
 import { appendAudit } from '../audit/trail.js';
 import { actorOf } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -231,19 +232,24 @@ export const resultRoutes: FastifyPluginAsync = async (base) => {
         .where('i.organisation_id', '=', request.params.id)
         .orderBy('i.key')
         .execute();
+      // The continuity module's D2 indicators join the pushed ones (D2 requirements are pre-filled from them).
+      const continuity = await continuityReadings(db, request.params.id, nowIso().slice(0, 10));
       return {
-        readings: rows.flatMap((r) => {
-          const reading = indicatorReadingSchema.safeParse({
-            key: r.key,
-            value: JSON.parse(r.value),
-            source: {
-              tool: r.engine ?? 'rempart',
-              ...(r.result_id ? { reference: `résultat n° ${r.result_id}` } : {}),
-              observedAt: r.measured_at,
-            },
-          });
-          return reading.success ? [reading.data] : [];
-        }),
+        readings: [
+          ...rows.flatMap((r) => {
+            const reading = indicatorReadingSchema.safeParse({
+              key: r.key,
+              value: JSON.parse(r.value),
+              source: {
+                tool: r.engine ?? 'rempart',
+                ...(r.result_id ? { reference: `résultat n° ${r.result_id}` } : {}),
+                observedAt: r.measured_at,
+              },
+            });
+            return reading.success ? [reading.data] : [];
+          }),
+          ...continuity,
+        ],
       };
     },
   );

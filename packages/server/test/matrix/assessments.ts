@@ -137,6 +137,15 @@ export const cases: RouteCase[] = [
     }),
   },
   {
+    method: 'POST',
+    url: '/api/assessments/:id/answers/:requirementId/confirm',
+    // Nothing pre-filled: allowed callers get 409 not_prefilled, the others 403.
+    request: async (c) => ({
+      url: `/api/assessments/${await assessmentAt(c)}/answers/D2.O4.TEST/confirm`,
+      body: { revision: 0 },
+    }),
+  },
+  {
     method: 'GET',
     url: '/api/assessments/:id/objective-owners',
     request: async (c) => ({ url: `/api/assessments/${await assessmentAt(c)}/objective-owners` }),

@@ -26,6 +26,31 @@ import { useLoad } from '../../components/useLoad.js';
 import { formatDateTime } from '../../labels.js';
 import { AccessDeniedPage } from '../AccessDenied.js';
 
+/** A pre-fill's source as the server keeps it: indicator, result, date, and who confirmed it. */
+interface PrefillSource {
+  tool: string;
+  indicator: string;
+  value: boolean | number | string;
+  observedAt: string;
+  reference?: string;
+  confirmedBy?: { id: number; name: string };
+  confirmedAt?: string;
+}
+type TracedAnswer = StoredAnswer & {
+  source?: PrefillSource;
+  replacedPrefill?: { answer: Answer | null; source: PrefillSource; replacedAt: string; replacedBy: number | null };
+};
+
+function describeAnswer(answer: Answer | null, levels: Array<{ id: string; label: string }>): string {
+  if (!answer) return 'aucune réponse';
+  if (answer.kind === 'level') return `« ${levels.find((l) => l.id === answer.level)?.label ?? answer.level} »`;
+  return answer.kind === 'dont_know' ? '« Je ne sais pas »' : '« Non applicable »';
+}
+
+function describeSource(source: PrefillSource): string {
+  return `source : ${source.tool}${source.reference ? ` (${source.reference})` : ''}, indicateur ${source.indicator} = ${String(source.value)}, mesuré le ${formatDateTime(source.observedAt)}`;
+}
+
 /** The id of `/evaluations/:id…`, or null when it is not a positive integer. */
 export function useAssessmentId(): number | null {
   const { id } = useParams();
@@ -158,6 +183,53 @@ function QuestionnaireForm({
     setOwners((list) => [...list.filter((o) => o.objectiveId !== owner.objectiveId), owner]);
   }
 
+  /** Pre-fills unanswered requirements from the establishment's indicators (audits pushed, continuity D2). */
+  function prefillFromIndicators() {
+    queue.current = queue.current.then(async () => {
+      setError(null);
+      try {
+        const { readings } = await api.get<{ readings: unknown[] }>(
+          `/organisations/${current.current.organisationId}/indicator-readings`,
+        );
+        const next = await api.post<AssessmentWithAnswers & { prefilled: string[] }>(
+          `/assessments/${current.current.id}/prefill`,
+          { revision: current.current.revision, readings },
+        );
+        accept(next);
+        setSaved(
+          next.prefilled.length > 0
+            ? `${next.prefilled.length} réponse(s) pré-remplie(s) depuis les indicateurs : vérifiez-les et confirmez-les.`
+            : 'Aucune réponse à pré-remplir : pas d’indicateur pour les exigences encore sans réponse.',
+        );
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 409 && e.code === 'revision_conflict') await reloadAfterConflict();
+        else setError(e);
+      }
+    });
+  }
+
+  /** Confirms a pre-filled answer (kept with its source); chained with the saves for the revision. */
+  function confirmPrefill(requirementId: string) {
+    queue.current = queue.current.then(async () => {
+      setError(null);
+      try {
+        const r = await api.post<{ revision: number; requirementId: string; answer: StoredAnswer }>(
+          `/assessments/${current.current.id}/answers/${encodeURIComponent(requirementId)}/confirm`,
+          { revision: current.current.revision },
+        );
+        accept({
+          ...current.current,
+          revision: r.revision,
+          answers: { ...current.current.answers, [requirementId]: r.answer },
+        });
+        setSaved(`Réponse pré-remplie ${requirementId} confirmée à ${new Date().toLocaleTimeString('fr-FR')}`);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 409 && e.code === 'revision_conflict') await reloadAfterConflict();
+        else setError(e);
+      }
+    });
+  }
+
   async function transition(name: 'submit' | 'sign') {
     setError(null);
     try {
@@ -214,7 +286,18 @@ function QuestionnaireForm({
       <p className="fr-text--lead" data-testid="progress-overall">
         {answered(requirements)} / {requirements.length} exigences renseignées
       </p>
-      <p className="fr-text--xs" aria-live="polite">
+      {editable ? (
+        <Button
+          priority="secondary"
+          size="small"
+          className="fr-mb-1w"
+          iconId="fr-icon-refresh-line"
+          onClick={prefillFromIndicators}
+        >
+          Pré-remplir depuis les indicateurs (audits, continuité D2)
+        </Button>
+      ) : null}
+      <p className="fr-text--xs" aria-live="polite" data-testid="save-status">
         {saved ?? (editable ? 'Chaque réponse est enregistrée dès qu’elle est choisie.' : '')}
       </p>
       {assessment.submittedAt ? <p>Soumise le {formatDateTime(assessment.submittedAt)}.</p> : null}
@@ -268,6 +351,7 @@ function QuestionnaireForm({
                       editable={editable}
                       onAnswer={(answer) => save({ [r.id]: { answer } }, 'Réponse')}
                       onComment={(comment) => save({ [r.id]: { comment } }, 'Commentaire')}
+                      onConfirm={() => confirmPrefill(r.id)}
                     >
                       <EvidencePanel
                         assessmentId={assessment.id}
@@ -340,15 +424,17 @@ function RequirementItem({
   editable,
   onAnswer,
   onComment,
+  onConfirm,
   children,
 }: {
   children: ReactNode;
   requirement: Requirement;
   levels: Array<{ id: string; label: string }>;
-  stored: StoredAnswer | undefined;
+  stored: TracedAnswer | undefined;
   editable: boolean;
   onAnswer: (answer: Answer) => void;
   onComment: (comment: string | null) => void;
+  onConfirm: () => void;
 }) {
   const chosen = answerKey(stored?.answer);
   const options: Array<{ key: string; label: string; answer: Answer }> = [
@@ -387,11 +473,34 @@ function RequirementItem({
       />
       {stored?.source ? (
         <p className="fr-text--xs fr-mb-1w" data-testid={`prefill-${r.id}`}>
-          <Badge small severity="info">
-            Pré-rempli
+          <Badge small severity={stored.source.confirmedBy ? 'success' : 'info'}>
+            {stored.source.confirmedBy ? 'Pré-rempli, confirmé' : 'Pré-rempli'}
           </Badge>{' '}
-          source : {stored.source.tool}, indicateur {stored.source.indicator} = {String(stored.source.value)} (mesuré le{' '}
-          {formatDateTime(stored.source.observedAt)})
+          {describeSource(stored.source)}
+          {stored.source.confirmedBy ? (
+            <span data-testid={`prefill-confirmed-${r.id}`}>
+              {' '}
+              — confirmé par {stored.source.confirmedBy.name}
+              {stored.source.confirmedAt ? ` le ${formatDateTime(stored.source.confirmedAt)}` : ''}
+            </span>
+          ) : editable ? (
+            <>
+              {' '}
+              <Button size="small" priority="secondary" onClick={onConfirm} iconId="fr-icon-check-line">
+                Confirmer cette réponse
+              </Button>
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      {stored?.replacedPrefill ? (
+        <p className="fr-text--xs fr-mb-1w" data-testid={`prefill-replaced-${r.id}`}>
+          <Badge small severity="new">
+            Pré-remplissage remplacé
+          </Badge>{' '}
+          la réponse pré-remplie {describeAnswer(stored.replacedPrefill.answer, levels)} (
+          {describeSource(stored.replacedPrefill.source)}) a été modifiée le{' '}
+          {formatDateTime(stored.replacedPrefill.replacedAt)}.
         </p>
       ) : null}
       <Input
