@@ -1,13 +1,14 @@
-import { csvField, ESTABLISHMENT_CATEGORIES, indexReferential } from '@rempart/core';
+import { csvField, ESTABLISHMENT_CATEGORIES } from '@rempart/core';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import { access, idFrom } from '../access/plugin.js';
 import { ASSESSMENT_STATUSES } from '../assessments/queries.js';
-import { findReferential, listReferentials, newestReferential } from '../assessments/referentials.js';
+import { findReferential, listReferentials } from '../assessments/referentials.js';
 import { IdParams, referentialKey } from '../http/schemas.js';
 import { subtreeRange } from '../organisations/queries.js';
+import { type DashboardDatabase, PACKED, PACKED_OBJECTIVES, packedColumn, unpackCounts } from './status.js';
 
 const DashboardQuery = z.strictObject({
   referential: referentialKey.default('care'),
@@ -20,6 +21,9 @@ const DashboardQuery = z.strictObject({
   groupBy: z.enum(['region', 'department', 'category']).optional(),
 });
 type DashboardQuery = z.infer<typeof DashboardQuery>;
+type Order = { ids: string[]; titles: Map<string, string> };
+/** The establishment-level nodes every dashboard lists, assessed or not. */
+const ESTABLISHMENT_KINDS = ['legal_entity', 'site'];
 const ObjectiveShare = z.object({
   id: z.string(),
   reached: z.number(),
@@ -35,8 +39,8 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
 
-  // Objective order of each referential version: immutable, so cached for the process.
-  const orderCache = new Map<string, { ids: string[]; titles: Map<string, string> }>();
+  // Objective order of each referential version: immutable once stored, so cached for this app (one database).
+  const orderCache = new Map<string, Order>();
   const orderOf = async (key: string, version: number) => {
     const cacheKey = `${key}@${version}`;
     let order = orderCache.get(cacheKey);
@@ -47,86 +51,110 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
     }
     return order;
   };
+  const dash = db as unknown as Kysely<DashboardDatabase>;
 
   /**
-   * The subtree dashboard, aggregated by the database: one GROUP BY (group column × referential version) gives
-   * the counts, score sums and per-objective reached/applicable sums (one position of the status string each);
-   * a second query returns only the `limit` laggards. No per-establishment row crosses into JavaScript beyond those.
+   * The subtree dashboard, aggregated by the database over the status rows (`assessment_latest`, see
+   * `status.ts`): one GROUP BY (group column × referential version) gives the counts, score sums and one
+   * integer sum per objective (reached and applicable packed); two LIMIT queries give the laggards — those
+   * without any assessment (by id), then the status rows walked in `rank_score` order on its index.
    */
   const dashboardOf = async (request: FastifyRequest, q: DashboardQuery) => {
     const { referential: key, category, department, limit, groupBy } = q;
     const [from, to] = subtreeRange(request.organisation!.path);
-    const base = () => {
-      let query = db
-        .selectFrom('organisation as o')
-        .leftJoin('assessment_latest as l', (join) =>
-          join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
-        )
-        .leftJoin('assessment_snapshot as snap', 'snap.id', 'l.snapshot_id')
-        .where('o.path', '>=', from)
-        .where('o.path', '<', to)
-        .where((eb) => eb.or([eb('o.kind', 'in', ['legal_entity', 'site']), eb('l.assessment_id', 'is not', null)]));
-      if (category) query = query.where('o.category', '=', category);
-      if (department) query = query.where('o.department', '=', department);
-      return query;
-    };
+    // The subtree and the filters, on the organisation aliased `o` in every query below.
+    const scope = sql<SqlBool>`${sql.join(
+      [
+        sql`${sql.ref('o.path')} >= ${from}`,
+        sql`${sql.ref('o.path')} < ${to}`,
+        ...(category ? [sql`${sql.ref('o.category')} = ${category}`] : []),
+        ...(department ? [sql`${sql.ref('o.department')} = ${department}`] : []),
+      ],
+      sql` and `,
+    )}`;
+    const rowColumns = [
+      'o.id',
+      'o.name',
+      'o.kind',
+      'o.category',
+      'o.department',
+      'o.region_code',
+      'l.status',
+      'l.score_permyriad',
+      'l.objectives_reached',
+      'l.objectives_applicable',
+      'l.snapshot_at',
+      'l.referential_version',
+      'l.objective_statuses',
+    ] as const;
 
-    // Laggards first: never submitted, then the lowest scores; the database sorts and cuts
-    // (started before the aggregate so PostgreSQL runs both on two connections).
-    const rowsPending = base()
-      .select([
-        'o.id',
-        'o.name',
-        'o.kind',
-        'o.category',
-        'o.department',
-        'o.region_code',
-        'l.status',
-        'snap.score_permyriad',
-        'snap.objectives_reached',
-        'snap.objectives_applicable',
-        'snap.at',
-        'snap.referential_version',
-        'snap.objective_statuses',
-      ])
-      .orderBy(sql`coalesce(${sql.ref('snap.score_permyriad')}, -1)`)
+    // Laggards first: organisations without any assessment (by id), then drafts, then the lowest scores.
+    const missingPending = dash
+      .selectFrom('organisation as o')
+      .leftJoin('assessment_latest as l', (join) =>
+        join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
+      )
+      .where(scope)
+      .where('o.kind', 'in', ESTABLISHMENT_KINDS)
+      .where('l.organisation_id', 'is', null)
+      .select(rowColumns)
       .orderBy('o.id')
       .limit(limit)
       .execute();
-    // Awaited below; a failure of the aggregate first must not leave this rejection unhandled.
-    rowsPending.catch(() => undefined);
+    const rankedPending = dash
+      .selectFrom('assessment_latest as l')
+      .innerJoin('organisation as o', 'o.id', 'l.organisation_id')
+      .where('l.referential_key', '=', key)
+      .where(scope)
+      .select(rowColumns)
+      .orderBy('l.rank_score')
+      .orderBy('l.organisation_id')
+      .limit(limit)
+      .execute();
+    // Awaited below; a failure of the aggregate first must not leave these rejections unhandled.
+    missingPending.catch(() => undefined);
+    rankedPending.catch(() => undefined);
+
     const versions = (await listReferentials(db)).filter((r) => r.id === key).map((r) => r.version);
-    const orders = new Map<number, { ids: string[]; titles: Map<string, string> }>();
+    const orders = new Map<number, Order>();
     for (const version of versions.sort((a, b) => a - b)) orders.set(version, await orderOf(key, version));
     const positions = Math.max(0, ...[...orders.values()].map((o) => o.ids.length));
     const column = groupBy
       ? ({ region: 'o.region_code', department: 'o.department', category: 'o.category' } as const)[groupBy]
       : null;
-    const statuses = sql.ref('snap.objective_statuses');
-    const aggregates = await base()
+    const statuses = sql.ref('l.objective_statuses');
+    const aggregates = await dash
+      .selectFrom('organisation as o')
+      .leftJoin('assessment_latest as l', (join) =>
+        join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
+      )
+      .where(scope)
+      .where((eb) => eb.or([eb('o.kind', 'in', ESTABLISHMENT_KINDS), eb('l.organisation_id', 'is not', null)]))
       .select((eb) => [
         column ? eb.ref(column).as('group_key') : sql<null>`null`.as('group_key'),
-        'snap.referential_version',
+        'l.referential_version',
         eb.fn.countAll<number | string>().as('organisations'),
         eb.fn.count<number | string>('l.status').as('assessed'),
-        eb.fn.count<number | string>('snap.at').as('submitted'),
+        eb.fn.count<number | string>('l.snapshot_at').as('submitted'),
         sql<number | string>`sum(case when ${sql.ref('l.status')} = 'signed' then 1 else 0 end)`.as('signed'),
-        eb.fn.sum<number | string | null>('snap.score_permyriad').as('score_sum'),
-        eb.fn.count<number | string>('snap.score_permyriad').as('score_count'),
-        ...Array.from({ length: positions }, (_, i) =>
-          sql<number | string>`sum(case when substr(${statuses}, ${sql.lit(i + 1)}, 1) = 'R' then 1 else 0 end)`.as(
-            `r${i}`,
-          ),
+        eb.fn.sum<number | string | null>('l.score_permyriad').as('score_sum'),
+        eb.fn.count<number | string>('l.score_permyriad').as('score_count'),
+        // One integer sum per objective position (reached and applicable packed, see status.ts)…
+        ...Array.from({ length: Math.min(positions, PACKED_OBJECTIVES) }, (_, i) =>
+          eb.fn.sum<number | string | null>(`l.${packedColumn(i)}`).as(`p${i}`),
         ),
-        ...Array.from({ length: positions }, (_, i) =>
-          sql<number | string>`sum(case when substr(${statuses}, ${sql.lit(i + 1)}, 1) = 'N' then 1 else 0 end)`.as(
-            `n${i}`,
-          ),
-        ),
+        // …and, past the packed positions (a referential with more objectives), the status string.
+        ...Array.from({ length: Math.max(0, positions - PACKED_OBJECTIVES) }, (_, j) => {
+          const at = sql.lit(PACKED_OBJECTIVES + j + 1);
+          return sql<
+            number | string
+          >`sum(case when substr(${statuses}, ${at}, 1) = 'R' then ${sql.lit(PACKED.reached)} when substr(${statuses}, ${at}, 1) = 'N' then ${sql.lit(PACKED.notReached)} else 0 end)`.as(
+            `p${PACKED_OBJECTIVES + j}`,
+          );
+        }),
       ])
-      .groupBy([...(column ? [column] : []), 'snap.referential_version'])
+      .groupBy([...(column ? [column] : []), 'l.referential_version'])
       .execute();
-
     type Totals = {
       organisations: number;
       assessed: number;
@@ -155,8 +183,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
       t.scoreCount += Number(a.score_count);
       const order = a.referential_version ? orders.get(a.referential_version) : undefined;
       order?.ids.forEach((id, i) => {
-        const reached = Number(row[`r${i}`] ?? 0);
-        const applicable = reached + Number(row[`n${i}`] ?? 0);
+        const { reached, applicable } = unpackCounts(Number(row[`p${i}`] ?? 0));
         if (applicable === 0 && !t.shares.has(id)) return;
         const s = t.shares.get(id) ?? { reached: 0, applicable: 0 };
         s.reached += reached;
@@ -189,7 +216,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
         share: s.applicable === 0 ? null : s.reached / s.applicable,
       }));
 
-    const rows = await rowsPending;
+    const rows = [...(await missingPending), ...(await rankedPending)].slice(0, limit);
     const STATUS = { R: 'reached', N: 'not_reached', '-': 'not_applicable' } as const;
     const items = rows.map((r) => {
       const objectives: Record<string, 'reached' | 'not_reached' | 'not_applicable'> = {};
@@ -211,17 +238,15 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
         score: r.score_permyriad === null || r.score_permyriad === undefined ? null : r.score_permyriad / 10_000,
         objectivesReached: r.objectives_reached ?? null,
         objectivesApplicable: r.objectives_applicable ?? null,
-        snapshotAt: r.at ?? null,
+        snapshotAt: r.snapshot_at ?? null,
         objectives,
       };
     });
-    const newest = await newestReferential(db, key);
-    const titleOf = (id: string) =>
-      [...orders.values()].find((o) => o.titles.has(id))?.titles.get(id) ??
-      (newest ? indexReferential(newest).objectives.get(id)?.objective.title : undefined) ??
-      id;
+    // Titles from the newest version first (a renamed objective shows its current title).
+    const newestFirst = [...orders.values()].reverse();
+    const titleOf = (id: string) => newestFirst.find((o) => o.titles.has(id))?.titles.get(id) ?? id;
     return {
-      referential: { id: key, version: newest?.version ?? null },
+      referential: { id: key, version: versions.length ? Math.max(...versions) : null },
       counts: counts(total),
       groups: [...groups.entries()]
         .map(([k, t]) => ({

@@ -7,6 +7,7 @@ import { results } from './0005-results.js';
 import { assessmentLatest } from './0006-assessment-latest.js';
 import { evidence } from './0007-evidence.js';
 import { campaigns } from './0008-campaigns.js';
+import { dashboardStatus } from './0009-dashboard-status.js';
 import { careFollowup } from './0010-care-followup.js';
 
 /**
@@ -22,6 +23,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '0006-assessment-latest': assessmentLatest(dialect),
     '0007-evidence': evidence(dialect),
     '0008-campaigns': campaigns(dialect),
+    '0009-dashboard-status': dashboardStatus(dialect),
     '0010-care-followup': careFollowup(dialect),
   };
 }
