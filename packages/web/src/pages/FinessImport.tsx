@@ -2,9 +2,10 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Table } from '@codegouvfr/react-dsfr/Table';
 import { Upload } from '@codegouvfr/react-dsfr/Upload';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
+import { useAction } from '../components/useAction.js';
 import type { OrganisationDetail } from '../types.js';
 
 interface ImportReport {
@@ -21,30 +22,18 @@ const SHOWN_REJECTIONS = 200;
 /** Import of the public FINESS extract (CSV) at national or regional level; idempotent, with its report. */
 export function FinessImport({ node, onImported }: { node: OrganisationDetail; onImported: () => void }) {
   const [file, setFile] = useState<File | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction<ImportReport>();
+  const report = action.done;
+  const busy = action.busy;
   if (node.kind !== 'nation' && node.kind !== 'region') return null;
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!file) return;
-    if (file.size > MAX_BYTES) {
-      setError(new Error('fichier trop volumineux (64 Mio au plus)'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setReport(null);
-    try {
-      setReport(await api.postFile<ImportReport>(`/organisations/${node.id}/finess-import`, file, 'text/csv'));
-      onImported();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = action.submit(async () => {
+    if (!file) return null;
+    if (file.size > MAX_BYTES) throw new Error('fichier trop volumineux (64 Mio au plus)');
+    const imported = await api.postFile<ImportReport>(`/organisations/${node.id}/finess-import`, file, 'text/csv');
+    onImported();
+    return imported;
+  });
 
   return (
     <section className="fr-mt-5w" aria-labelledby="import-finess">
@@ -55,7 +44,7 @@ export function FinessImport({ node, onImported }: { node: OrganisationDetail; o
         {node.kind === 'region' && ' Seuls les établissements de cette région sont retenus.'}
       </p>
       <form onSubmit={submit} aria-label="Importer un extrait FINESS">
-        <ErrorAlert error={error} title="Import refusé" />
+        <ErrorAlert error={action.error} title="Import refusé" />
         <Upload
           label="Fichier de l’extrait FINESS"
           hint="Format CSV, 64 Mio au plus."

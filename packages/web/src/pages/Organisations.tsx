@@ -1,17 +1,18 @@
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Table } from '@codegouvfr/react-dsfr/Table';
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, Navigate, useParams } from 'react-router-dom';
 import { api } from '../api.js';
 import { ErrorAlert, SuccessAlert } from '../components/ErrorAlert.js';
+import { CategorySelect, TextField } from '../components/Fields.js';
 import { Loading } from '../components/Loading.js';
 import { Finess, OrgBadges } from '../components/OrgBadges.js';
 import { PageError } from '../components/PageError.js';
+import { ActionAlerts, useAction } from '../components/useAction.js';
 import { useLoad } from '../components/useLoad.js';
-import { CATEGORIES, CATEGORY_LABELS, CHILD_KINDS, KIND_LABELS, KIND_SHORT, KINDS } from '../labels.js';
+import { CHILD_KINDS, KIND_LABELS, KIND_SHORT, KINDS } from '../labels.js';
 import type { EstablishmentCategory, Organisation, OrganisationDetail, OrganisationKind, Page } from '../types.js';
 import { AccessDeniedPage } from './AccessDenied.js';
 import { FinessImport } from './FinessImport.js';
@@ -31,17 +32,7 @@ export function OrganisationRootsPage() {
       {items.length === 0 ? (
         <p>Aucune organisation n’est dans votre périmètre.</p>
       ) : (
-        <Table
-          caption="Vos périmètres"
-          headers={['Nom', 'Nature', 'FINESS']}
-          data={items.map((o) => [
-            <Link key="n" to={`/organisations/${o.id}`}>
-              {o.name}
-            </Link>,
-            <OrgBadges key="b" organisation={o} />,
-            <Finess key="f" value={o.finess} />,
-          ])}
-        />
+        <OrganisationTable caption="Vos périmètres" items={items} />
       )}
     </>
   );
@@ -137,20 +128,39 @@ export function OrganisationPage() {
   );
 }
 
+/** Organisations by name (a link), badges and FINESS, with an optional last column. */
+function OrganisationTable<T extends Organisation>({
+  caption,
+  items,
+  extra,
+}: {
+  caption: string;
+  items: T[];
+  extra?: [header: string, cell: (item: T) => string];
+}) {
+  return (
+    <Table
+      caption={caption}
+      headers={['Nom', 'Nature', 'FINESS', ...(extra ? [extra[0]] : [])]}
+      data={items.map((o) => [
+        <Link key="n" to={`/organisations/${o.id}`}>
+          {o.name}
+        </Link>,
+        <OrgBadges key="b" organisation={o} />,
+        <Finess key="f" value={o.finess} />,
+        ...(extra ? [extra[1](o)] : []),
+      ])}
+    />
+  );
+}
+
 function ChildrenTable({ items }: { items: Child[] }) {
   return (
     <div data-testid="children">
-      <Table
+      <OrganisationTable
         caption={`${items.length} sous-niveau${items.length > 1 ? 'x' : ''}`}
-        headers={['Nom', 'Nature', 'FINESS', 'Sous-niveaux']}
-        data={items.map((c) => [
-          <Link key="n" to={`/organisations/${c.id}`}>
-            {c.name}
-          </Link>,
-          <OrgBadges key="b" organisation={c} />,
-          <Finess key="f" value={c.finess} />,
-          String(c.childCount),
-        ])}
+        items={items}
+        extra={['Sous-niveaux', (c) => String(c.childCount)]}
       />
     </div>
   );
@@ -164,48 +174,26 @@ function SubtreeSearch({ id }: { id: number }) {
   const [kind, setKind] = useState<OrganisationKind | ''>('');
   const [results, setResults] = useState<Organisation[] | null>(null);
   const [next, setNext] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
-  async function load(after: number) {
-    setBusy(true);
-    setError(null);
-    try {
-      const page = await api.get<Page<Organisation>>(`/organisations/${id}/subtree`, {
-        q: q.trim(),
-        kind,
-        after,
-        limit: PAGE_SIZE,
-      });
-      setResults((previous) => (after === 0 ? page.items : [...(previous ?? []), ...page.items]));
-      setNext(page.next);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    void load(0);
-  }
+  const load = (after: number) => async () => {
+    const page = await api.get<Page<Organisation>>(`/organisations/${id}/subtree`, {
+      q: q.trim(),
+      kind,
+      after,
+      limit: PAGE_SIZE,
+    });
+    setResults((previous) => (after === 0 ? page.items : [...(previous ?? []), ...page.items]));
+    setNext(page.next);
+    return null;
+  };
 
   return (
     <section className="fr-mt-5w" aria-labelledby="recherche">
       <h2 id="recherche">Rechercher dans ce périmètre</h2>
-      <form onSubmit={submit} className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+      <form onSubmit={action.submit(load(0))} className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
         <div className="fr-col-12 fr-col-md-6">
-          <Input
-            label="Nom ou numéro FINESS"
-            nativeInputProps={{
-              name: 'q',
-              type: 'search',
-              maxLength: 100,
-              value: q,
-              onChange: (e) => setQ(e.target.value),
-            }}
-          />
+          <TextField label="Nom ou numéro FINESS" name="q" type="search" maxLength={100} value={q} onChange={setQ} />
         </div>
         <div className="fr-col-12 fr-col-md-4">
           <Select
@@ -225,31 +213,24 @@ function SubtreeSearch({ id }: { id: number }) {
           </Select>
         </div>
         <div className="fr-col-12 fr-col-md-2 fr-mb-3w">
-          <Button type="submit" disabled={busy} iconId="fr-icon-search-line">
+          <Button type="submit" disabled={action.busy} iconId="fr-icon-search-line">
             Rechercher
           </Button>
         </div>
       </form>
-      <ErrorAlert error={error} />
+      <ActionAlerts action={action} />
       {results &&
         (results.length === 0 ? (
           <p>Aucun résultat.</p>
         ) : (
           <div data-testid="search-results">
-            <Table
+            <OrganisationTable
               caption={`${results.length} résultat${results.length > 1 ? 's' : ''}${next ? ' (d’autres suivent)' : ''}`}
-              headers={['Nom', 'Nature', 'FINESS', 'Département']}
-              data={results.map((r) => [
-                <Link key="n" to={`/organisations/${r.id}`}>
-                  {r.name}
-                </Link>,
-                <OrgBadges key="b" organisation={r} />,
-                <Finess key="f" value={r.finess} />,
-                r.department ?? '—',
-              ])}
+              items={results}
+              extra={['Département', (r) => r.department ?? '—']}
             />
             {next !== null && (
-              <Button priority="secondary" disabled={busy} onClick={() => void load(next)}>
+              <Button priority="secondary" disabled={action.busy} onClick={() => void action.run(load(next))}>
                 Afficher plus de résultats
               </Button>
             )}
@@ -282,9 +263,7 @@ function NodeEditor({ node, onChanged }: { node: OrganisationDetail; onChanged: 
 function RenameForm({ node, onChanged }: { node: OrganisationDetail; onChanged: () => void }) {
   const [name, setName] = useState(node.name);
   const [category, setCategory] = useState<EstablishmentCategory | ''>(node.category ?? '');
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const hasCategory = node.kind === 'legal_entity' || node.kind === 'site';
 
   useEffect(() => {
@@ -292,58 +271,22 @@ function RenameForm({ node, onChanged }: { node: OrganisationDetail; onChanged: 
     setCategory(node.category ?? '');
   }, [node.name, node.category]);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      const changes: Record<string, string> = {};
-      if (name.trim() !== node.name) changes.name = name.trim();
-      if (hasCategory && category && category !== node.category) changes.category = category;
-      await api.patch(`/organisations/${node.id}`, changes);
-      setDone('Modification enregistrée');
-      onChanged();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = action.submit(async () => {
+    const changes: Record<string, string> = {};
+    if (name.trim() !== node.name) changes.name = name.trim();
+    if (hasCategory && category && category !== node.category) changes.category = category;
+    await api.patch(`/organisations/${node.id}`, changes);
+    onChanged();
+    return 'Modification enregistrée';
+  });
 
   return (
     <form onSubmit={submit} aria-label="Renommer">
       <h3 className="fr-h6">Renommer</h3>
-      <ErrorAlert error={error} title="Modification refusée" />
-      <SuccessAlert message={done} />
-      <Input
-        label="Nom"
-        nativeInputProps={{
-          name: 'name',
-          required: true,
-          maxLength: 300,
-          value: name,
-          onChange: (e) => setName(e.target.value),
-        }}
-      />
-      {hasCategory && (
-        <Select
-          label="Catégorie"
-          nativeSelectProps={{
-            name: 'category',
-            value: category,
-            onChange: (e) => setCategory(e.target.value as EstablishmentCategory | ''),
-          }}
-        >
-          <option value="">Non renseignée</option>
-          {CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {CATEGORY_LABELS[c]}
-            </option>
-          ))}
-        </Select>
-      )}
-      <Button type="submit" disabled={busy} priority="secondary">
+      <ActionAlerts action={action} errorTitle="Modification refusée" />
+      <TextField label="Nom" name="name" required maxLength={300} value={name} onChange={setName} />
+      {hasCategory && <CategorySelect value={category} onChange={setCategory} />}
+      <Button type="submit" disabled={action.busy} priority="secondary">
         Enregistrer
       </Button>
     </form>
@@ -364,37 +307,26 @@ function CreateChildForm({
   const [finess, setFiness] = useState('');
   const [category, setCategory] = useState<EstablishmentCategory | ''>('');
   const [department, setDepartment] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [created, setCreated] = useState<Organisation | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction<Organisation>();
+  const created = action.done;
   const establishment = kind === 'legal_entity' || kind === 'site';
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setCreated(null);
-    try {
-      const body: Record<string, unknown> = { parentId: parent.id, kind, name: name.trim() };
-      if (establishment && finess.trim()) body.finess = finess.trim();
-      if (establishment && category) body.category = category;
-      if (establishment && department.trim()) body.department = department.trim().toUpperCase();
-      const node = await api.post<Organisation>('/organisations', body);
-      setCreated(node);
-      setName('');
-      setFiness('');
-      onChanged();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = action.submit(async () => {
+    const body: Record<string, unknown> = { parentId: parent.id, kind, name: name.trim() };
+    if (establishment && finess.trim()) body.finess = finess.trim();
+    if (establishment && category) body.category = category;
+    if (establishment && department.trim()) body.department = department.trim().toUpperCase();
+    const node = await api.post<Organisation>('/organisations', body);
+    setName('');
+    setFiness('');
+    onChanged();
+    return node;
+  });
 
   return (
     <form onSubmit={submit} aria-label="Créer un sous-niveau">
       <h3 className="fr-h6">Créer un sous-niveau</h3>
-      <ErrorAlert error={error} title="Création refusée" />
+      <ErrorAlert error={action.error} title="Création refusée" />
       {created && (
         <SuccessAlert message={`« ${created.name} » créé${created.finess ? ` (FINESS ${created.finess})` : ''}`} />
       )}
@@ -408,56 +340,29 @@ function CreateChildForm({
           </option>
         ))}
       </Select>
-      <Input
-        label="Nom"
-        nativeInputProps={{
-          name: 'name',
-          required: true,
-          maxLength: 300,
-          value: name,
-          onChange: (e) => setName(e.target.value),
-        }}
-      />
+      <TextField label="Nom" name="name" required maxLength={300} value={name} onChange={setName} />
       {establishment && (
         <>
-          <Input
+          <TextField
             label="Numéro FINESS"
             hintText="9 caractères, clé de contrôle comprise."
-            nativeInputProps={{
-              name: 'finess',
-              maxLength: 9,
-              value: finess,
-              onChange: (e) => setFiness(e.target.value),
-            }}
+            name="finess"
+            maxLength={9}
+            value={finess}
+            onChange={setFiness}
           />
-          <Select
-            label="Catégorie"
-            nativeSelectProps={{
-              name: 'category',
-              value: category,
-              onChange: (e) => setCategory(e.target.value as EstablishmentCategory | ''),
-            }}
-          >
-            <option value="">Non renseignée</option>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {CATEGORY_LABELS[c]}
-              </option>
-            ))}
-          </Select>
-          <Input
+          <CategorySelect value={category} onChange={setCategory} />
+          <TextField
             label="Département"
             hintText="Par exemple 69, 2A ou 974."
-            nativeInputProps={{
-              name: 'department',
-              maxLength: 3,
-              value: department,
-              onChange: (e) => setDepartment(e.target.value),
-            }}
+            name="department"
+            maxLength={3}
+            value={department}
+            onChange={setDepartment}
           />
         </>
       )}
-      <Button type="submit" disabled={busy} priority="secondary">
+      <Button type="submit" disabled={action.busy} priority="secondary">
         Créer
       </Button>
     </form>
