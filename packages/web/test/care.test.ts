@@ -256,11 +256,13 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Exporter en CSV' }).click(),
+      page.getByRole('link', { name: 'Exporter en CSV' }).click(),
     ]);
+    // The server's export (every establishment of the region, not only the rows shown).
+    expect(download.suggestedFilename()).toBe(`tableau-de-bord-${regionId}.csv`);
     const csv = readFileSync((await download.path())!, 'utf8');
-    expect(csv.split('\r\n')[0]).toContain('"Établissement";"Catégorie"');
-    expect(csv).toContain('"Signée par la direction"');
+    expect(csv.split('\r\n')[0]).toContain('Identifiant;Établissement;Type;Catégorie');
+    expect(csv.split('\r\n').find((l) => l.startsWith(`${entityId};`))).toContain(';signée;');
 
     // A filter with no establishment leaves an empty grid.
     await page.getByLabel('Catégorie').selectOption('medico_social');

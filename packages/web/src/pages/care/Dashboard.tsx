@@ -1,18 +1,18 @@
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
-import { Button } from '@codegouvfr/react-dsfr/Button';
 import { BarElement, CategoryScale, Chart as ChartJS, LinearScale, Tooltip } from 'chart.js';
 import { useState } from 'react';
 import { Bar } from 'react-chartjs-2';
 import { Link } from 'react-router-dom';
-import { api } from '../../api.js';
+import { api, apiUrl } from '../../api.js';
 import {
   ASSESSMENT_STATUS_LABELS,
   ASSESSMENT_STATUS_SEVERITY,
+  type AssessmentStatus,
   OBJECTIVE_STATUS,
+  type ObjectiveStatus,
   percent,
   type Referential,
 } from '../../components/care/care.js';
-import { type Dashboard, toCsv } from '../../components/care/dashboard-csv.js';
 import { Loading } from '../../components/Loading.js';
 import { NodeBreadcrumb, useNodeId } from '../../components/NodeScope.js';
 import { PageError } from '../../components/PageError.js';
@@ -24,6 +24,28 @@ import { AccessDeniedPage } from '../AccessDenied.js';
 ChartJS.register(CategoryScale, LinearScale, BarElement, Tooltip);
 
 const DEPARTMENT = /^(\d{2,3}|2[AB])$/;
+
+/** `GET /organisations/:id/dashboard` as the page reads it. */
+interface DashboardItem {
+  organisationId: number;
+  name: string;
+  kind: string;
+  category: string | null;
+  department: string | null;
+  regionCode: string | null;
+  status: AssessmentStatus | 'none';
+  score: number | null;
+  objectivesReached: number | null;
+  objectivesApplicable: number | null;
+  snapshotAt: string | null;
+  objectives: Record<string, ObjectiveStatus>;
+}
+interface Dashboard {
+  referential: { id: string; version: number | null };
+  counts: { organisations: number; assessed: number; submitted: number; signed: number };
+  objectives: Array<{ id: string; title: string; reached: number; applicable: number; share: number | null }>;
+  items: DashboardItem[];
+}
 
 /** The CaRE dashboard of a node: every establishment of its subtree, laggards first, status per objective. */
 export function DashboardPage() {
@@ -57,16 +79,6 @@ function DashboardOf({ id }: { id: number }) {
     data.objectives.map((o) => ({ id: o.id, title: o.title }));
   const ids = columns.map((o) => o.id);
   const nation = node.data.kind === 'nation';
-
-  function download() {
-    const blob = new Blob([toCsv(data, ids)], { type: 'text/csv;charset=utf-8' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `tableau-de-bord-care-${id}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
 
   return (
     <>
@@ -112,9 +124,14 @@ function DashboardOf({ id }: { id: number }) {
           />
         </div>
         <div className="fr-col-12 fr-col-md-3">
-          <Button priority="secondary" iconId="fr-icon-download-line" onClick={download}>
+          {/* The server's export: every establishment of the subtree with the same filters, not only this page. */}
+          <a
+            className="fr-btn fr-btn--secondary fr-btn--icon-left fr-icon-download-line"
+            href={apiUrl(`/organisations/${id}/dashboard.csv`, { category, department: validDepartment })}
+            download
+          >
             Exporter en CSV
-          </Button>
+          </a>
         </div>
       </div>
       {nation || data.objectives.length > 0 ? (
