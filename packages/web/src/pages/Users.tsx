@@ -1,14 +1,14 @@
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api.js';
-import { ErrorAlert, SuccessAlert } from '../components/ErrorAlert.js';
+import { TextField } from '../components/Fields.js';
 import { Loading } from '../components/Loading.js';
 import { NodeBreadcrumb, useNodeId } from '../components/NodeScope.js';
 import { PageError } from '../components/PageError.js';
+import { ActionAlerts, useAction } from '../components/useAction.js';
 import { useLoad } from '../components/useLoad.js';
 import { ROLE_LABELS, rolesGrantableOn } from '../labels.js';
 import type { OrganisationDetail, Role, UserAccount } from '../types.js';
@@ -25,24 +25,18 @@ export function UsersPage() {
 function UsersOfNode({ id }: { id: number }) {
   const node = useLoad(() => api.get<OrganisationDetail>(`/organisations/${id}`), [id]);
   const users = useLoad(() => api.get<{ items: UserAccount[] }>(`/organisations/${id}/users`), [id]);
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const action = useAction();
 
   const failure = users.error ?? node.error;
   if (failure) return <PageError error={failure} />;
   if (!node.data || !users.data) return <Loading />;
 
-  async function revoke(grantId: number, label: string) {
-    setError(null);
-    setDone(null);
-    try {
+  const revoke = (grantId: number, label: string) =>
+    action.run(async () => {
       await api.delete(`/grants/${grantId}`);
-      setDone(`Rôle retiré : ${label}`);
       users.reload();
-    } catch (e) {
-      setError(e);
-    }
-  }
+      return `Rôle retiré : ${label}`;
+    });
 
   const o = node.data;
   return (
@@ -52,8 +46,7 @@ function UsersOfNode({ id }: { id: number }) {
       <p className="fr-text--lead">
         Périmètre : <Link to={`/organisations/${o.id}`}>{o.name}</Link> et ses sous-niveaux.
       </p>
-      <ErrorAlert error={error} title="Action refusée" />
-      <SuccessAlert message={done} />
+      <ActionAlerts action={action} errorTitle="Action refusée" />
       {users.data.items.length === 0 ? (
         <p>Aucun compte n’a de rôle dans ce périmètre.</p>
       ) : (
@@ -154,80 +147,59 @@ function CreateUserForm({ node, onCreated }: { node: OrganisationDetail; onCreat
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>(roles[0] ?? 'auditor');
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      const body: Record<string, unknown> = {
-        email: email.trim(),
-        displayName: displayName.trim(),
-        role,
-        organisationId: node.id,
-      };
-      if (password) body.password = password;
-      const created = await api.post<{ id: number; invitationSent: boolean }>('/users', body);
-      setDone(
-        created.invitationSent
-          ? `Compte créé ; une invitation a été envoyée à ${email.trim()}.`
-          : `Compte créé pour ${email.trim()}.`,
-      );
-      setEmail('');
-      setDisplayName('');
-      setPassword('');
-      onCreated();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = action.submit(async () => {
+    const body: Record<string, unknown> = {
+      email: email.trim(),
+      displayName: displayName.trim(),
+      role,
+      organisationId: node.id,
+    };
+    if (password) body.password = password;
+    const created = await api.post<{ id: number; invitationSent: boolean }>('/users', body);
+    setEmail('');
+    setDisplayName('');
+    setPassword('');
+    onCreated();
+    return created.invitationSent
+      ? `Compte créé ; une invitation a été envoyée à ${email.trim()}.`
+      : `Compte créé pour ${email.trim()}.`;
+  });
 
   return (
     <form onSubmit={submit} aria-label="Créer un compte">
       <h2 className="fr-h4">Créer un compte</h2>
-      <ErrorAlert error={error} title="Création refusée" />
-      <SuccessAlert message={done} />
-      <Input
+      <ActionAlerts action={action} errorTitle="Création refusée" />
+      <TextField
         label="Adresse électronique"
-        nativeInputProps={{
-          type: 'email',
-          name: 'email',
-          required: true,
-          maxLength: 254,
-          value: email,
-          onChange: (e) => setEmail(e.target.value),
-        }}
+        type="email"
+        name="email"
+        required
+        maxLength={254}
+        value={email}
+        onChange={setEmail}
       />
-      <Input
+      <TextField
         label="Nom affiché"
-        nativeInputProps={{
-          name: 'displayName',
-          required: true,
-          maxLength: 200,
-          value: displayName,
-          onChange: (e) => setDisplayName(e.target.value),
-        }}
+        name="displayName"
+        required
+        maxLength={200}
+        value={displayName}
+        onChange={setDisplayName}
       />
-      <Input
+      <TextField
         label="Mot de passe initial (facultatif)"
         hintText="Laissé vide, la personne reçoit une invitation pour choisir son mot de passe."
-        nativeInputProps={{
-          type: 'password',
-          name: 'password',
-          autoComplete: 'new-password',
-          maxLength: 256,
-          value: password,
-          onChange: (e) => setPassword(e.target.value),
-        }}
+        type="password"
+        name="password"
+        autoComplete="new-password"
+        maxLength={256}
+        value={password}
+        onChange={setPassword}
       />
       <RoleSelect node={node} value={role} onChange={setRole} />
-      <Button type="submit" disabled={busy || roles.length === 0}>
+      <Button type="submit" disabled={action.busy || roles.length === 0}>
         Créer le compte
       </Button>
     </form>
@@ -246,32 +218,19 @@ function GrantForm({
   const roles = rolesGrantableOn(node.kind);
   const [userId, setUserId] = useState<number | ''>('');
   const [role, setRole] = useState<Role>(roles[0] ?? 'auditor');
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (userId === '') return;
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      await api.post(`/users/${userId}/grants`, { role, organisationId: node.id });
-      setDone(`Rôle attribué : ${ROLE_LABELS[role]} sur « ${node.name} ».`);
-      onGranted();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = action.submit(async () => {
+    if (userId === '') return null;
+    await api.post(`/users/${userId}/grants`, { role, organisationId: node.id });
+    onGranted();
+    return `Rôle attribué : ${ROLE_LABELS[role]} sur « ${node.name} ».`;
+  });
 
   return (
     <form onSubmit={submit} aria-label="Attribuer un rôle">
       <h2 className="fr-h4">Attribuer un rôle sur ce nœud</h2>
-      <ErrorAlert error={error} title="Attribution refusée" />
-      <SuccessAlert message={done} />
+      <ActionAlerts action={action} errorTitle="Attribution refusée" />
       <Select
         label="Compte"
         nativeSelectProps={{
@@ -289,7 +248,7 @@ function GrantForm({
         ))}
       </Select>
       <RoleSelect node={node} value={role} onChange={setRole} />
-      <Button type="submit" disabled={busy || userId === '' || roles.length === 0}>
+      <Button type="submit" disabled={action.busy || userId === '' || roles.length === 0}>
         Attribuer
       </Button>
     </form>
