@@ -1,15 +1,16 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Table } from '@codegouvfr/react-dsfr/Table';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api.js';
 import { useAuth } from '../auth.js';
 import { ErrorAlert, SuccessAlert } from '../components/ErrorAlert.js';
+import { NewPasswordFields, TextField } from '../components/Fields.js';
 import { Loading } from '../components/Loading.js';
 import { QrCode } from '../components/QrCode.js';
+import { ActionAlerts, useAction } from '../components/useAction.js';
 import { useLoad } from '../components/useLoad.js';
 import { formatDate, formatDateTime, ROLE_LABELS } from '../labels.js';
 import type { ApiToken, Me } from '../types.js';
@@ -46,42 +47,28 @@ type TotpStep =
 function TotpSection({ me, onChanged }: { me: Me; onChanged: () => void }) {
   const [step, setStep] = useState<TotpStep>({ kind: 'idle' });
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const busy = action.busy;
 
-  async function start() {
-    setBusy(true);
-    setError(null);
-    try {
+  const start = () =>
+    action.run(async () => {
       const setup = await api.post<{ secret: string; otpauthUri: string }>('/auth/totp/setup');
       setStep({ kind: 'setup', ...setup });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+      return null;
+    });
 
-  async function enable(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const enabled = await api.post<{ recoveryCodes: string[] }>('/auth/totp/enable', { code: code.trim() });
-      setStep({ kind: 'codes', recoveryCodes: enabled.recoveryCodes });
-      setCode('');
-      onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const enable = action.submit(async () => {
+    const enabled = await api.post<{ recoveryCodes: string[] }>('/auth/totp/enable', { code: code.trim() });
+    setStep({ kind: 'codes', recoveryCodes: enabled.recoveryCodes });
+    setCode('');
+    onChanged();
+    return null;
+  });
 
   return (
     <section className="fr-mb-6w" aria-labelledby="double-authentification">
       <h2 id="double-authentification">Double authentification</h2>
-      <ErrorAlert error={error} />
+      <ActionAlerts action={action} />
       {step.kind === 'codes' ? (
         <>
           <Alert
@@ -135,18 +122,16 @@ function TotpSection({ me, onChanged }: { me: Me; onChanged: () => void }) {
             </li>
             <li>Saisissez le code à 6 chiffres qu’elle affiche.</li>
           </ol>
-          <Input
+          <TextField
             label="Code de vérification"
-            nativeInputProps={{
-              name: 'code',
-              inputMode: 'numeric',
-              autoComplete: 'one-time-code',
-              pattern: '\\d{6}',
-              maxLength: 6,
-              required: true,
-              value: code,
-              onChange: (e) => setCode(e.target.value),
-            }}
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern={'\\d{6}'}
+            maxLength={6}
+            required
+            value={code}
+            onChange={setCode}
           />
           <Button type="submit" disabled={busy}>
             Confirmer l’activation
@@ -159,21 +144,15 @@ function TotpSection({ me, onChanged }: { me: Me; onChanged: () => void }) {
 
 function TokensSection({ me }: { me: Me }) {
   const tokens = useLoad(() => api.get<{ items: ApiToken[] }>('/tokens'), []);
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const action = useAction();
   const organisationName = (id: number) => me.grants.find((g) => g.organisationId === id)?.organisationName ?? `#${id}`;
 
-  async function revoke(token: ApiToken) {
-    setError(null);
-    setDone(null);
-    try {
+  const revoke = (token: ApiToken) =>
+    action.run(async () => {
       await api.delete(`/tokens/${token.id}`);
-      setDone(`Jeton « ${token.name} » révoqué`);
       tokens.reload();
-    } catch (e) {
-      setError(e);
-    }
-  }
+      return `Jeton « ${token.name} » révoqué`;
+    });
 
   return (
     <section aria-labelledby="jetons">
@@ -182,8 +161,8 @@ function TokensSection({ me }: { me: Me }) {
         Pour la commande <code>rempart</code> et les intégrations : un jeton agit avec un seul rôle, sur un seul nœud,
         et expire.
       </p>
-      <ErrorAlert error={error ?? tokens.error} />
-      <SuccessAlert message={done} />
+      <ErrorAlert error={action.error ?? tokens.error} />
+      <SuccessAlert message={action.done} />
       {!tokens.data ? (
         tokens.error ? null : (
           <Loading />
@@ -235,40 +214,29 @@ function CreateTokenForm({ me, onCreated }: { me: Me; onCreated: () => void }) {
   const [name, setName] = useState('');
   const [grant, setGrant] = useState('0');
   const [days, setDays] = useState('90');
-  const [issued, setIssued] = useState<{ token: string; expiresAt: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction<{ token: string; expiresAt: string }>();
+  const issued = action.done;
 
   if (me.grants.length === 0) return null;
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  const submit = action.submit(async () => {
     const chosen = me.grants[Number(grant)];
-    if (!chosen) return;
-    setBusy(true);
-    setError(null);
-    setIssued(null);
-    try {
-      const answer = await api.post<{ id: number; token: string; expiresAt: string }>('/tokens', {
-        name: name.trim(),
-        organisationId: chosen.organisationId,
-        role: chosen.role,
-        expiresInDays: Number(days),
-      });
-      setIssued(answer);
-      setName('');
-      onCreated();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+    if (!chosen) return null;
+    const answer = await api.post<{ id: number; token: string; expiresAt: string }>('/tokens', {
+      name: name.trim(),
+      organisationId: chosen.organisationId,
+      role: chosen.role,
+      expiresInDays: Number(days),
+    });
+    setName('');
+    onCreated();
+    return answer;
+  });
 
   return (
     <form onSubmit={submit} className="fr-mt-4w" aria-label="Créer un jeton">
       <h3 className="fr-h5">Créer un jeton</h3>
-      <ErrorAlert error={error} title="Création refusée" />
+      <ErrorAlert error={action.error} title="Création refusée" />
       {issued && (
         <Alert
           severity="success"
@@ -284,16 +252,14 @@ function CreateTokenForm({ me, onCreated }: { me: Me; onCreated: () => void }) {
           className="fr-mb-3w"
         />
       )}
-      <Input
+      <TextField
         label="Nom du jeton"
         hintText="Par exemple : collecte AD du CH de Villefranche."
-        nativeInputProps={{
-          name: 'name',
-          required: true,
-          maxLength: 100,
-          value: name,
-          onChange: (e) => setName(e.target.value),
-        }}
+        name="name"
+        required
+        maxLength={100}
+        value={name}
+        onChange={setName}
       />
       <Select
         label="Rôle et organisation"
@@ -305,19 +271,17 @@ function CreateTokenForm({ me, onCreated }: { me: Me; onCreated: () => void }) {
           </option>
         ))}
       </Select>
-      <Input
+      <TextField
         label="Durée de validité (jours)"
-        nativeInputProps={{
-          name: 'days',
-          type: 'number',
-          min: 1,
-          max: 365,
-          required: true,
-          value: days,
-          onChange: (e) => setDays(e.target.value),
-        }}
+        name="days"
+        type="number"
+        min={1}
+        max={365}
+        required
+        value={days}
+        onChange={setDays}
       />
-      <Button type="submit" disabled={busy}>
+      <Button type="submit" disabled={action.busy}>
         Créer le jeton
       </Button>
     </form>
@@ -328,24 +292,15 @@ function CreateTokenForm({ me, onCreated }: { me: Me; onCreated: () => void }) {
 function DisableTotpForm({ onChanged }: { onChanged: () => void }) {
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post('/auth/totp/disable', { password });
-      setPassword('');
-      setOpen(false);
-      onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = action.submit(async () => {
+    await api.post('/auth/totp/disable', { password });
+    setPassword('');
+    setOpen(false);
+    onChanged();
+    return null;
+  });
 
   if (!open) {
     return (
@@ -356,21 +311,19 @@ function DisableTotpForm({ onChanged }: { onChanged: () => void }) {
   }
   return (
     <form onSubmit={submit} aria-label="Désactiver la double authentification">
-      <ErrorAlert error={error} title="Désactivation refusée" />
-      <Input
+      <ActionAlerts action={action} errorTitle="Désactivation refusée" />
+      <TextField
         label="Mot de passe actuel"
-        nativeInputProps={{
-          type: 'password',
-          name: 'password',
-          autoComplete: 'current-password',
-          required: true,
-          value: password,
-          onChange: (e) => setPassword(e.target.value),
-        }}
+        type="password"
+        name="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={setPassword}
       />
       <ul className="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
         <li>
-          <Button type="submit" disabled={busy}>
+          <Button type="submit" disabled={action.busy}>
             Désactiver
           </Button>
         </li>
@@ -389,78 +342,41 @@ function PasswordSection({ onChanged }: { onChanged: () => void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const mismatch = again.length > 0 && again !== next;
+  const action = useAction();
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setDone(null);
-    if (next !== again) {
-      setError(new Error('les deux nouveaux mots de passe diffèrent'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post('/auth/password', { currentPassword: current, newPassword: next });
-      setCurrent('');
-      setNext('');
-      setAgain('');
-      setDone('Mot de passe changé ; vos autres sessions ont été fermées.');
-      // The renewed session has a new CSRF token: /auth/me hands it over.
-      onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = action.submit(async () => {
+    if (next !== again) throw new Error('les deux nouveaux mots de passe diffèrent');
+    await api.post('/auth/password', { currentPassword: current, newPassword: next });
+    setCurrent('');
+    setNext('');
+    setAgain('');
+    // The renewed session has a new CSRF token: /auth/me hands it over.
+    onChanged();
+    return 'Mot de passe changé ; vos autres sessions ont été fermées.';
+  });
 
   return (
     <section className="fr-mb-6w" aria-labelledby="mot-de-passe">
       <h2 id="mot-de-passe">Mot de passe</h2>
       <form onSubmit={submit} aria-label="Changer de mot de passe">
-        <ErrorAlert error={error} title="Changement refusé" />
-        <SuccessAlert message={done} />
-        <Input
+        <ActionAlerts action={action} errorTitle="Changement refusé" />
+        <TextField
           label="Mot de passe actuel"
-          nativeInputProps={{
-            type: 'password',
-            name: 'current-password',
-            autoComplete: 'current-password',
-            required: true,
-            value: current,
-            onChange: (e) => setCurrent(e.target.value),
-          }}
+          type="password"
+          name="current-password"
+          autoComplete="current-password"
+          required
+          value={current}
+          onChange={setCurrent}
         />
-        <Input
-          label="Nouveau mot de passe"
-          hintText="12 caractères au moins."
-          nativeInputProps={{
-            type: 'password',
-            name: 'new-password',
-            autoComplete: 'new-password',
-            required: true,
-            value: next,
-            onChange: (e) => setNext(e.target.value),
-          }}
+        <NewPasswordFields
+          names={['new-password', 'new-password-again']}
+          value={next}
+          again={again}
+          onChange={setNext}
+          onAgainChange={setAgain}
         />
-        <Input
-          label="Confirmation du nouveau mot de passe"
-          state={mismatch ? 'error' : 'default'}
-          stateRelatedMessage={mismatch ? 'Les deux mots de passe diffèrent.' : undefined}
-          nativeInputProps={{
-            type: 'password',
-            name: 'new-password-again',
-            autoComplete: 'new-password',
-            required: true,
-            value: again,
-            onChange: (e) => setAgain(e.target.value),
-          }}
-        />
-        <Button type="submit" priority="secondary" disabled={busy}>
+        <Button type="submit" priority="secondary" disabled={action.busy}>
           Changer de mot de passe
         </Button>
       </form>

@@ -1,10 +1,10 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../api.js';
-import { ErrorAlert } from '../components/ErrorAlert.js';
+import { NewPasswordFields, TextField } from '../components/Fields.js';
+import { ActionAlerts, useAction } from '../components/useAction.js';
 
 /** Password reset: ask for a link by e-mail, or (with ?jeton=) choose the new password. */
 export function PasswordResetPage() {
@@ -22,25 +22,14 @@ export function PasswordResetPage() {
 
 function RequestReset() {
   const [email, setEmail] = useState('');
-  const [sent, setSent] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction<true>();
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post('/auth/password-reset', { email: email.trim() });
-      setSent(true);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = action.submit(async () => {
+    await api.post('/auth/password-reset', { email: email.trim() });
+    return true;
+  });
 
-  if (sent) {
+  if (action.done) {
     return (
       <Alert
         severity="info"
@@ -51,19 +40,17 @@ function RequestReset() {
   }
   return (
     <form onSubmit={submit}>
-      <ErrorAlert error={error} />
-      <Input
+      <ActionAlerts action={action} />
+      <TextField
         label="Adresse électronique du compte"
-        nativeInputProps={{
-          type: 'email',
-          name: 'email',
-          autoComplete: 'username',
-          required: true,
-          value: email,
-          onChange: (e) => setEmail(e.target.value),
-        }}
+        type="email"
+        name="email"
+        autoComplete="username"
+        required
+        value={email}
+        onChange={setEmail}
       />
-      <Button type="submit" disabled={busy}>
+      <Button type="submit" disabled={action.busy}>
         Recevoir un lien de réinitialisation
       </Button>
       <p className="fr-mt-3w">
@@ -78,30 +65,15 @@ function RequestReset() {
 function ConfirmReset({ token }: { token: string }) {
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
-  const [done, setDone] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const mismatch = again.length > 0 && again !== password;
+  const action = useAction<true>();
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (password !== again) {
-      setError(new Error('les deux mots de passe diffèrent'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post('/auth/password-reset/confirm', { token, password });
-      setDone(true);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = action.submit(async () => {
+    if (password !== again) throw new Error('les deux mots de passe diffèrent');
+    await api.post('/auth/password-reset/confirm', { token, password });
+    return true;
+  });
 
-  if (done) {
+  if (action.done) {
     return (
       <>
         <Alert
@@ -116,33 +88,15 @@ function ConfirmReset({ token }: { token: string }) {
   }
   return (
     <form onSubmit={submit}>
-      <ErrorAlert error={error} />
-      <Input
-        label="Nouveau mot de passe"
-        hintText="12 caractères au moins."
-        nativeInputProps={{
-          type: 'password',
-          name: 'password',
-          autoComplete: 'new-password',
-          required: true,
-          value: password,
-          onChange: (e) => setPassword(e.target.value),
-        }}
+      <ActionAlerts action={action} />
+      <NewPasswordFields
+        names={['password', 'password-again']}
+        value={password}
+        again={again}
+        onChange={setPassword}
+        onAgainChange={setAgain}
       />
-      <Input
-        label="Confirmation du nouveau mot de passe"
-        state={mismatch ? 'error' : 'default'}
-        stateRelatedMessage={mismatch ? 'Les deux mots de passe diffèrent.' : undefined}
-        nativeInputProps={{
-          type: 'password',
-          name: 'password-again',
-          autoComplete: 'new-password',
-          required: true,
-          value: again,
-          onChange: (e) => setAgain(e.target.value),
-        }}
-      />
-      <Button type="submit" disabled={busy}>
+      <Button type="submit" disabled={action.busy}>
         Enregistrer le nouveau mot de passe
       </Button>
     </form>

@@ -1,11 +1,11 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, setCsrfToken } from '../api.js';
 import { useAuth } from '../auth.js';
-import { ErrorAlert } from '../components/ErrorAlert.js';
+import { TextField } from '../components/Fields.js';
+import { ActionAlerts, useAction } from '../components/useAction.js';
 
 interface LoginAnswer {
   status: 'signed_in' | 'mfa_required';
@@ -32,8 +32,8 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const busy = action.busy;
   const [oidc, setOidc] = useState<{ label: string } | null>(null);
 
   useEffect(() => {
@@ -50,37 +50,21 @@ export function SignInPage() {
     navigate(back, { replace: true });
   }
 
-  async function submitPassword(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api.post<LoginAnswer>('/auth/login', { email: email.trim(), password });
-      setCsrfToken(answer.csrfToken);
-      setPassword('');
-      if (answer.status === 'mfa_required') setStep('code');
-      else await finish();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submitPassword = action.submit(async () => {
+    const answer = await api.post<LoginAnswer>('/auth/login', { email: email.trim(), password });
+    setCsrfToken(answer.csrfToken);
+    setPassword('');
+    if (answer.status === 'mfa_required') setStep('code');
+    else await finish();
+    return null;
+  });
 
-  async function submitCode(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api.post<LoginAnswer>('/auth/totp/verify', { code: code.replace(/\s+/g, '') });
-      setCsrfToken(answer.csrfToken);
-      await finish();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submitCode = action.submit(async () => {
+    const answer = await api.post<LoginAnswer>('/auth/totp/verify', { code: code.replace(/\s+/g, '') });
+    setCsrfToken(answer.csrfToken);
+    await finish();
+    return null;
+  });
 
   const oidcError = params.get('erreur');
   return (
@@ -95,7 +79,7 @@ export function SignInPage() {
             className="fr-mb-3w"
           />
         )}
-        <ErrorAlert error={error} title="Connexion impossible" />
+        <ActionAlerts action={action} errorTitle="Connexion impossible" />
         {step === 'password' ? (
           <>
             {oidc && (
@@ -112,29 +96,25 @@ export function SignInPage() {
               <fieldset className="fr-fieldset">
                 <legend className="fr-fieldset__legend">Avec votre adresse électronique et votre mot de passe</legend>
                 <div className="fr-fieldset__element">
-                  <Input
+                  <TextField
                     label="Adresse électronique"
-                    nativeInputProps={{
-                      type: 'email',
-                      name: 'email',
-                      autoComplete: 'username',
-                      required: true,
-                      value: email,
-                      onChange: (e) => setEmail(e.target.value),
-                    }}
+                    type="email"
+                    name="email"
+                    autoComplete="username"
+                    required
+                    value={email}
+                    onChange={setEmail}
                   />
                 </div>
                 <div className="fr-fieldset__element">
-                  <Input
+                  <TextField
                     label="Mot de passe"
-                    nativeInputProps={{
-                      type: 'password',
-                      name: 'password',
-                      autoComplete: 'current-password',
-                      required: true,
-                      value: password,
-                      onChange: (e) => setPassword(e.target.value),
-                    }}
+                    type="password"
+                    name="password"
+                    autoComplete="current-password"
+                    required
+                    value={password}
+                    onChange={setPassword}
                   />
                 </div>
               </fieldset>
@@ -153,18 +133,16 @@ export function SignInPage() {
             <fieldset className="fr-fieldset">
               <legend className="fr-fieldset__legend">Vérification en deux étapes</legend>
               <div className="fr-fieldset__element">
-                <Input
+                <TextField
                   label="Code de vérification"
                   hintText="Le code à 6 chiffres de votre application d’authentification, ou un de vos codes de secours."
-                  nativeInputProps={{
-                    name: 'code',
-                    autoComplete: 'one-time-code',
-                    inputMode: 'text',
-                    required: true,
-                    maxLength: 20,
-                    value: code,
-                    onChange: (e) => setCode(e.target.value),
-                  }}
+                  name="code"
+                  autoComplete="one-time-code"
+                  inputMode="text"
+                  required
+                  maxLength={20}
+                  value={code}
+                  onChange={setCode}
                 />
               </div>
             </fieldset>
