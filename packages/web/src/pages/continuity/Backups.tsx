@@ -3,13 +3,15 @@ import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { type FormEvent, useState } from 'react';
-import { api, apiUrl, messageOf } from '../../api.js';
+import { useState } from 'react';
+import { api, apiUrl } from '../../api.js';
 import { useAuth } from '../../auth.js';
+import { TextField } from '../../components/Fields.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
+import { ActionNotice, useAction } from '../../components/useAction.js';
 import { useLoad } from '../../components/useLoad.js';
-import { ContinuityPage, continuityApi, putJson } from './shared.js';
+import { continuityApi, continuityPage, putJson } from './shared.js';
 
 interface DatasetItem {
   id: string;
@@ -77,13 +79,7 @@ const SOURCES: Record<string, string> = {
 };
 
 /** Backups (3-2-1-1-0 per dataset), exercises, D2 indicators and the crisis binder. */
-export function ContinuityBackupsPage() {
-  return (
-    <ContinuityPage title="Sauvegardes, exercices et indicateurs" page="sauvegardes">
-      {(id) => <Backups id={id} />}
-    </ContinuityPage>
-  );
-}
+export const ContinuityBackupsPage = continuityPage('Sauvegardes, exercices et indicateurs', 'sauvegardes', Backups);
 
 function Backups({ id }: { id: number }) {
   const datasets = useLoad(() => api.get<{ items: DatasetItem[] }>(continuityApi(id, 'datasets')), [id]);
@@ -270,42 +266,27 @@ function RecordEditor({ id, onSaved }: { id: number; onSaved: () => void }) {
   const [kind, setKind] = useState('datasets');
   const [key, setKey] = useState('');
   const [text, setText] = useState('');
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const action = useAction();
   const keyed = RECORDS[kind]?.keyed ?? true;
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setResult(null);
+  const submit = action.submit(async () => {
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch (error) {
-      setResult({ ok: false, text: `JSON illisible : ${error instanceof Error ? error.message : 'erreur'}` });
-      return;
+      throw new Error(`JSON illisible : ${error instanceof Error ? error.message : 'erreur'}`);
     }
-    try {
-      const path = keyed ? `${kind}/${encodeURIComponent(key.trim())}` : kind;
-      await putJson(continuityApi(id, path), body, me?.csrfToken);
-      setResult({ ok: true, text: `${RECORDS[kind]?.label ?? kind} enregistré.` });
-      onSaved();
-    } catch (error) {
-      setResult({ ok: false, text: messageOf(error) });
-    }
-  };
+    const path = keyed ? `${kind}/${encodeURIComponent(key.trim())}` : kind;
+    await putJson(continuityApi(id, path), body, me?.csrfToken);
+    onSaved();
+    return `${RECORDS[kind]?.label ?? kind} enregistré.`;
+  });
   return (
     <form onSubmit={submit} className="fr-mt-6w" aria-label="Enregistrement JSON">
       <h2>Saisir ou remplacer un enregistrement (JSON)</h2>
       <p className="fr-text--sm">
         Le format est celui de l’export et de l’API ; le serveur vérifie chaque champ et nomme celui qui est en erreur.
       </p>
-      {result && (
-        <Alert
-          severity={result.ok ? 'success' : 'error'}
-          small
-          closable={false}
-          description={result.text}
-          className="fr-mb-2w"
-        />
-      )}
+      <ActionNotice action={action} />
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-6">
           <Select
@@ -321,10 +302,7 @@ function RecordEditor({ id, onSaved }: { id: number; onSaved: () => void }) {
         </div>
         {keyed && (
           <div className="fr-col-12 fr-col-md-6">
-            <Input
-              label="Identifiant de l’enregistrement"
-              nativeInputProps={{ value: key, onChange: (e) => setKey(e.target.value), required: true }}
-            />
+            <TextField label="Identifiant de l’enregistrement" value={key} onChange={setKey} required />
           </div>
         )}
       </div>

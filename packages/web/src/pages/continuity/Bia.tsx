@@ -3,36 +3,32 @@ import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, messageOf } from '../../api.js';
 import { useAuth } from '../../auth.js';
+import { TextField } from '../../components/Fields.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
-import { useLoad } from '../../components/useLoad.js';
+import { ActionNotice, useAction } from '../../components/useAction.js';
 import {
   ACTIVITY_KIND_LABELS,
   type Activity,
-  ContinuityPage,
   continuityApi,
+  continuityPage,
   formatHours,
-  type Graph,
   IMPACT_LEVELS,
   type ImpactStep,
+  PrioritySelect,
   parseNumber,
   putJson,
+  useGraph,
 } from './shared.js';
 
 /** Business impact analysis: the critical activities of the establishment. */
-export function ContinuityBiaPage() {
-  return (
-    <ContinuityPage title="Analyse d’impact (BIA)" page="">
-      {(id) => <Bia id={id} />}
-    </ContinuityPage>
-  );
-}
+export const ContinuityBiaPage = continuityPage('Analyse d’impact (BIA)', '', Bia);
 
 function Bia({ id }: { id: number }) {
-  const graph = useLoad(() => api.get<Graph>(continuityApi(id, 'graph')), [id]);
+  const graph = useGraph(id);
   const [editing, setEditing] = useState<Activity | 'new' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   if (graph.error) return <PageError error={graph.error} />;
@@ -164,6 +160,14 @@ function parseImpacts(text: string): ImpactStep[] {
   return steps;
 }
 
+/** The duration fields of an activity, in hours: form key, label, hint. */
+const HOURS = [
+  ['resumption', 'Délai de reprise du service (h)', undefined],
+  ['mtd', 'DMIA (h)', 'durée maximale d’interruption admissible'],
+  ['rto', 'RTO (h)', 'objectif de délai de reprise'],
+  ['rpo', 'RPO (h)', 'perte de données maximale admissible'],
+] as const;
+
 function ActivityForm({
   id,
   initial,
@@ -187,66 +191,59 @@ function ActivityForm({
     impacts: impactsToText(initial?.impacts ?? []),
     procedure: initial?.degradedModeProcedure ?? '',
   });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  const action = useAction();
+  const set = (k: keyof typeof f) => (value: string) => setF({ ...f, [k]: value });
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      const hours: Record<string, number> = {};
-      for (const [field, label, value] of [
-        ['mtdHours', 'DMIA', f.mtd],
-        ['rtoHours', 'RTO', f.rto],
-        ['rpoHours', 'RPO', f.rpo],
-        ['resumptionHours', 'délai de reprise', f.resumption],
-      ] as const) {
-        const n = parseNumber(value);
-        if (!Number.isFinite(n) || n < 0) throw new Error(`${label} : nombre d’heures positif attendu`);
-        hours[field] = n;
-      }
-      if (hours.rtoHours! > hours.mtdHours!) throw new Error('le RTO ne peut pas dépasser la DMIA');
-      const body = {
-        name: f.name.trim(),
-        kind: f.kind,
-        owner: f.owner.trim(),
-        priority: Number(f.priority),
-        ...hours,
-        impacts: parseImpacts(f.impacts),
-        degradedModeProcedure: f.procedure,
-      };
-      setBusy(true);
-      await putJson(continuityApi(id, `activities/${encodeURIComponent(f.key.trim())}`), body, me?.csrfToken);
-      onDone(body.name);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
+  const submit = action.submit(async () => {
+    const hours: Record<string, number> = {};
+    for (const [field, label, value] of [
+      ['mtdHours', 'DMIA', f.mtd],
+      ['rtoHours', 'RTO', f.rto],
+      ['rpoHours', 'RPO', f.rpo],
+      ['resumptionHours', 'délai de reprise', f.resumption],
+    ] as const) {
+      const n = parseNumber(value);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`${label} : nombre d’heures positif attendu`);
+      hours[field] = n;
     }
-  };
+    if (hours.rtoHours! > hours.mtdHours!) throw new Error('le RTO ne peut pas dépasser la DMIA');
+    const body = {
+      name: f.name.trim(),
+      kind: f.kind,
+      owner: f.owner.trim(),
+      priority: Number(f.priority),
+      ...hours,
+      impacts: parseImpacts(f.impacts),
+      degradedModeProcedure: f.procedure,
+    };
+    await putJson(continuityApi(id, `activities/${encodeURIComponent(f.key.trim())}`), body, me?.csrfToken);
+    onDone(body.name);
+    return null;
+  });
 
   return (
     <form onSubmit={submit} className="fr-mt-4w" aria-label="Activité critique">
       <h2>{initial ? `Modifier « ${initial.name} »` : 'Nouvelle activité critique'}</h2>
-      {error && <Alert severity="error" small description={error} className="fr-mb-2w" closable={false} />}
+      <ActionNotice action={action} />
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-4">
-          <Input
+          <TextField
             label="Identifiant"
             hintText="lettres, chiffres, _ . : @ / -"
             disabled={initial !== null}
-            nativeInputProps={{ value: f.key, onChange: set('key'), required: true }}
+            value={f.key}
+            onChange={set('key')}
+            required
           />
         </div>
         <div className="fr-col-12 fr-col-md-4">
-          <Input
-            label="Nom de l’activité"
-            nativeInputProps={{ value: f.name, onChange: set('name'), required: true }}
-          />
+          <TextField label="Nom de l’activité" value={f.name} onChange={set('name')} required />
         </div>
         <div className="fr-col-12 fr-col-md-4">
-          <Select label="Type d’activité" nativeSelectProps={{ value: f.kind, onChange: set('kind') }}>
+          <Select
+            label="Type d’activité"
+            nativeSelectProps={{ value: f.kind, onChange: (e) => set('kind')(e.target.value) }}
+          >
             {Object.entries(ACTIVITY_KIND_LABELS).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}
@@ -255,51 +252,29 @@ function ActivityForm({
           </Select>
         </div>
         <div className="fr-col-12 fr-col-md-4">
-          <Input label="Responsable" nativeInputProps={{ value: f.owner, onChange: set('owner'), required: true }} />
+          <TextField label="Responsable" value={f.owner} onChange={set('owner')} required />
         </div>
         <div className="fr-col-12 fr-col-md-4">
-          <Select label="Priorité" nativeSelectProps={{ value: f.priority, onChange: set('priority') }}>
-            {[1, 2, 3, 4, 5].map((p) => (
-              <option key={p} value={p}>
-                P{p}
-                {p === 1 ? ' (vitale)' : p === 5 ? ' (peut attendre)' : ''}
-              </option>
-            ))}
-          </Select>
+          <PrioritySelect label="Priorité" value={f.priority} onChange={set('priority')} explained />
         </div>
-        <div className="fr-col-12 fr-col-md-4">
-          <Input
-            label="Délai de reprise du service (h)"
-            nativeInputProps={{ value: f.resumption, onChange: set('resumption'), inputMode: 'decimal' }}
-          />
-        </div>
-        <div className="fr-col-12 fr-col-md-4">
-          <Input
-            label="DMIA (h)"
-            hintText="durée maximale d’interruption admissible"
-            nativeInputProps={{ value: f.mtd, onChange: set('mtd'), inputMode: 'decimal', required: true }}
-          />
-        </div>
-        <div className="fr-col-12 fr-col-md-4">
-          <Input
-            label="RTO (h)"
-            hintText="objectif de délai de reprise"
-            nativeInputProps={{ value: f.rto, onChange: set('rto'), inputMode: 'decimal', required: true }}
-          />
-        </div>
-        <div className="fr-col-12 fr-col-md-4">
-          <Input
-            label="RPO (h)"
-            hintText="perte de données maximale admissible"
-            nativeInputProps={{ value: f.rpo, onChange: set('rpo'), inputMode: 'decimal', required: true }}
-          />
-        </div>
+        {HOURS.map(([k, label, hintText]) => (
+          <div key={k} className="fr-col-12 fr-col-md-4">
+            <TextField
+              label={label}
+              hintText={hintText}
+              value={f[k]}
+              onChange={set(k)}
+              inputMode="decimal"
+              required={k !== 'resumption'}
+            />
+          </div>
+        ))}
         <div className="fr-col-12">
           <Input
             textArea
             label="Impacts dans le temps"
             hintText="une ligne par palier : heures;niveau (1 faible, 2 modéré, 3 grave, 4 critique);description"
-            nativeTextAreaProps={{ value: f.impacts, onChange: set('impacts'), rows: 3 }}
+            nativeTextAreaProps={{ value: f.impacts, onChange: (e) => set('impacts')(e.target.value), rows: 3 }}
           />
         </div>
         <div className="fr-col-12">
@@ -307,13 +282,13 @@ function ActivityForm({
             textArea
             label="Procédure en mode dégradé"
             hintText="ce que fait le service sur papier pendant l’indisponibilité du système d’information"
-            nativeTextAreaProps={{ value: f.procedure, onChange: set('procedure'), rows: 5 }}
+            nativeTextAreaProps={{ value: f.procedure, onChange: (e) => set('procedure')(e.target.value), rows: 5 }}
           />
         </div>
       </div>
       <ul className="fr-btns-group fr-btns-group--inline fr-mt-2w">
         <li>
-          <Button type="submit" disabled={busy}>
+          <Button type="submit" disabled={action.busy}>
             Enregistrer l’activité
           </Button>
         </li>

@@ -2,83 +2,68 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { type FormEvent, useMemo, useState } from 'react';
-import { api, apiUrl, messageOf } from '../../api.js';
+import { useMemo, useState } from 'react';
+import { api, apiUrl } from '../../api.js';
 import { useAuth } from '../../auth.js';
+import { TextField } from '../../components/Fields.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
-import { useLoad } from '../../components/useLoad.js';
+import { type Action, ActionNotice, useAction } from '../../components/useAction.js';
 import {
   COMPONENT_KIND_LABELS,
   type Component,
-  ContinuityPage,
   continuityApi,
+  continuityPage,
   formatHours,
   type Graph,
+  PrioritySelect,
   parseNumber,
   putJson,
+  useGraph,
 } from './shared.js';
 
 /** Components, dependencies, import/export and the drawing of the dependency graph. */
-export function ContinuityGraphPage() {
-  return (
-    <ContinuityPage title="Graphe de dépendances" page="graphe">
-      {(id) => <GraphEditor id={id} />}
-    </ContinuityPage>
-  );
-}
+export const ContinuityGraphPage = continuityPage('Graphe de dépendances', 'graphe', GraphEditor);
 
 function GraphEditor({ id }: { id: number }) {
-  const graph = useLoad(() => api.get<Graph>(continuityApi(id, 'graph')), [id]);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const graph = useGraph(id);
+  const action = useAction();
   if (graph.error) return <PageError error={graph.error} />;
   if (!graph.data) return <Loading />;
   const g = graph.data;
-  const done = (text: string) => {
-    setNotice({ ok: true, text });
-    graph.reload();
-  };
-  const fail = (error: unknown) => setNotice({ ok: false, text: messageOf(error) });
+  const edit = { id, action, reload: graph.reload };
   return (
     <>
-      {notice && (
-        <Alert
-          severity={notice.ok ? 'success' : 'error'}
-          small
-          description={notice.text}
-          className="fr-mb-2w"
-          closable={false}
-        />
-      )}
+      <ActionNotice action={action} />
       <GraphDrawing graph={g} />
       <h2 className="fr-mt-4w">Composants</h2>
-      <ComponentTable id={id} graph={g} onDone={done} onError={fail} />
-      <ComponentForm id={id} onDone={done} onError={fail} />
+      <ComponentTable graph={g} {...edit} />
+      <ComponentForm {...edit} />
       <h2 className="fr-mt-4w">Dépendances</h2>
-      <DependencyEditor id={id} graph={g} onDone={done} onError={fail} />
+      <DependencyEditor graph={g} {...edit} />
       <h2 className="fr-mt-4w">Import et export</h2>
-      <ImportExport id={id} onDone={done} />
+      <ImportExport {...edit} />
     </>
   );
 }
 
-interface Callbacks {
-  onDone: (text: string) => void;
-  onError: (error: unknown) => void;
+/** What every editing part of the page shares: the node, one outcome line, and the graph's reload. */
+interface Edit {
+  id: number;
+  action: Action;
+  reload: () => void;
 }
 
-function ComponentTable({ id, graph, onDone, onError }: { id: number; graph: Graph } & Callbacks) {
+function ComponentTable({ id, graph, action, reload }: { graph: Graph } & Edit) {
   if (graph.components.length === 0) return <p>Aucun composant pour l’instant.</p>;
-  const remove = async (c: Component) => {
-    try {
+  const remove = (c: Component) =>
+    action.run(async () => {
       const r = await api.delete<{ removedDependencies: number }>(
         continuityApi(id, `components/${encodeURIComponent(c.id)}`),
       );
-      onDone(`Composant « ${c.name} » supprimé (${r.removedDependencies} dépendance(s) retirée(s)).`);
-    } catch (error) {
-      onError(error);
-    }
-  };
+      reload();
+      return `Composant « ${c.name} » supprimé (${r.removedDependencies} dépendance(s) retirée(s)).`;
+    });
   return (
     <div className="fr-table fr-table--no-caption" data-testid="continuity-components">
       <table>
@@ -116,49 +101,38 @@ function ComponentTable({ id, graph, onDone, onError }: { id: number; graph: Gra
   );
 }
 
-function ComponentForm({ id, onDone, onError }: { id: number } & Callbacks) {
+function ComponentForm({ id, action, reload }: Edit) {
   const { me } = useAuth();
   const empty = { key: '', name: '', kind: 'application', priority: '1', restore: '', alternative: false };
   const [f, setF] = useState(empty);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = action.submit(async () => {
     const restoreHours = parseNumber(f.restore);
     if (!Number.isFinite(restoreHours) || restoreHours < 0) {
-      onError(new Error('durée de restauration : nombre d’heures positif attendu'));
-      return;
+      throw new Error('durée de restauration : nombre d’heures positif attendu');
     }
-    try {
-      await putJson(
-        continuityApi(id, `components/${encodeURIComponent(f.key.trim())}`),
-        {
-          name: f.name.trim(),
-          kind: f.kind,
-          priority: Number(f.priority),
-          restoreHours,
-          hasAlternative: f.alternative,
-        },
-        me?.csrfToken,
-      );
-      onDone(`Composant « ${f.name.trim()} » enregistré.`);
-      setF(empty);
-    } catch (error) {
-      onError(error);
-    }
-  };
+    await putJson(
+      continuityApi(id, `components/${encodeURIComponent(f.key.trim())}`),
+      {
+        name: f.name.trim(),
+        kind: f.kind,
+        priority: Number(f.priority),
+        restoreHours,
+        hasAlternative: f.alternative,
+      },
+      me?.csrfToken,
+    );
+    reload();
+    setF(empty);
+    return `Composant « ${f.name.trim()} » enregistré.`;
+  });
   return (
     <form onSubmit={submit} aria-label="Composant">
       <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
         <div className="fr-col-12 fr-col-md-2">
-          <Input
-            label="Identifiant du composant"
-            nativeInputProps={{ value: f.key, onChange: (e) => setF({ ...f, key: e.target.value }), required: true }}
-          />
+          <TextField label="Identifiant du composant" value={f.key} onChange={(key) => setF({ ...f, key })} required />
         </div>
         <div className="fr-col-12 fr-col-md-3">
-          <Input
-            label="Nom du composant"
-            nativeInputProps={{ value: f.name, onChange: (e) => setF({ ...f, name: e.target.value }), required: true }}
-          />
+          <TextField label="Nom du composant" value={f.name} onChange={(name) => setF({ ...f, name })} required />
         </div>
         <div className="fr-col-12 fr-col-md-2">
           <Select
@@ -173,26 +147,19 @@ function ComponentForm({ id, onDone, onError }: { id: number } & Callbacks) {
           </Select>
         </div>
         <div className="fr-col-12 fr-col-md-1">
-          <Select
+          <PrioritySelect
             label="Priorité du composant"
-            nativeSelectProps={{ value: f.priority, onChange: (e) => setF({ ...f, priority: e.target.value }) }}
-          >
-            {[1, 2, 3, 4, 5].map((p) => (
-              <option key={p} value={p}>
-                P{p}
-              </option>
-            ))}
-          </Select>
+            value={f.priority}
+            onChange={(priority) => setF({ ...f, priority })}
+          />
         </div>
         <div className="fr-col-12 fr-col-md-2">
-          <Input
+          <TextField
             label="Restauration (h)"
-            nativeInputProps={{
-              value: f.restore,
-              inputMode: 'decimal',
-              onChange: (e) => setF({ ...f, restore: e.target.value }),
-              required: true,
-            }}
+            value={f.restore}
+            inputMode="decimal"
+            onChange={(restore) => setF({ ...f, restore })}
+            required
           />
         </div>
         <div className="fr-col-12 fr-col-md-2">
@@ -216,27 +183,21 @@ function ComponentForm({ id, onDone, onError }: { id: number } & Callbacks) {
   );
 }
 
-function DependencyEditor({ id, graph, onDone, onError }: { id: number; graph: Graph } & Callbacks) {
+function DependencyEditor({ id, graph, action, reload }: { graph: Graph } & Edit) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const names = useMemo(() => nodeNames(graph), [graph]);
-  const add = async (event: FormEvent) => {
-    event.preventDefault();
-    try {
-      await api.post(continuityApi(id, 'dependencies'), { from, to });
-      onDone(`Dépendance ${names.get(from) ?? from} → ${names.get(to) ?? to} ajoutée.`);
-    } catch (error) {
-      onError(error);
-    }
-  };
-  const remove = async (f: string, t: string) => {
-    try {
+  const add = action.submit(async () => {
+    await api.post(continuityApi(id, 'dependencies'), { from, to });
+    reload();
+    return `Dépendance ${names.get(from) ?? from} → ${names.get(to) ?? to} ajoutée.`;
+  });
+  const remove = (f: string, t: string) =>
+    action.run(async () => {
       await api.delete(`${continuityApi(id, 'dependencies')}?${new URLSearchParams({ from: f, to: t })}`);
-      onDone('Dépendance retirée.');
-    } catch (error) {
-      onError(error);
-    }
-  };
+      reload();
+      return 'Dépendance retirée.';
+    });
   return (
     <>
       {graph.dependencies.length === 0 ? (
@@ -256,35 +217,10 @@ function DependencyEditor({ id, graph, onDone, onError }: { id: number; graph: G
       <form onSubmit={add} aria-label="Dépendance">
         <div className="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
           <div className="fr-col-12 fr-col-md-4">
-            <Select
-              label="Élément dépendant"
-              nativeSelectProps={{ value: from, onChange: (e) => setFrom(e.target.value), required: true }}
-            >
-              <option value="">— choisir —</option>
-              {graph.activities.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name} (activité)
-                </option>
-              ))}
-              {graph.components.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </Select>
+            <NodeSelect label="Élément dépendant" graph={graph} withActivities value={from} onChange={setFrom} />
           </div>
           <div className="fr-col-12 fr-col-md-4">
-            <Select
-              label="A besoin de"
-              nativeSelectProps={{ value: to, onChange: (e) => setTo(e.target.value), required: true }}
-            >
-              <option value="">— choisir —</option>
-              {graph.components.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </Select>
+            <NodeSelect label="A besoin de" graph={graph} value={to} onChange={setTo} />
           </div>
           <div className="fr-col-12 fr-col-md-4">
             <Button type="submit">Ajouter la dépendance</Button>
@@ -292,6 +228,38 @@ function DependencyEditor({ id, graph, onDone, onError }: { id: number; graph: G
         </div>
       </form>
     </>
+  );
+}
+
+/** A required choice among the graph's components, and its activities too with `withActivities`. */
+function NodeSelect({
+  label,
+  graph,
+  withActivities = false,
+  value,
+  onChange,
+}: {
+  label: string;
+  graph: Graph;
+  withActivities?: boolean;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Select label={label} nativeSelectProps={{ value, onChange: (e) => onChange(e.target.value), required: true }}>
+      <option value="">— choisir —</option>
+      {withActivities &&
+        graph.activities.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.name} (activité)
+          </option>
+        ))}
+      {graph.components.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.name}
+        </option>
+      ))}
+    </Select>
   );
 }
 
@@ -304,7 +272,7 @@ interface Issue {
 }
 
 /** Import (JSON document or three CSV files) showing every line-numbered error, and export links. */
-function ImportExport({ id, onDone }: { id: number; onDone: (text: string) => void }) {
+function ImportExport({ id, action, reload }: Edit) {
   const { me } = useAuth();
   const [format, setFormat] = useState<'json' | 'csv'>('json');
   const [texts, setTexts] = useState({ document: '', activities: '', components: '', dependencies: '' });
@@ -317,8 +285,7 @@ function ImportExport({ id, onDone }: { id: number; onDone: (text: string) => vo
       setTexts((t) => ({ ...t, [key]: text }));
     }
   };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const submit = action.submit(async () => {
     setIssues(null);
     const body =
       format === 'json'
@@ -335,7 +302,7 @@ function ImportExport({ id, onDone }: { id: number; onDone: (text: string) => vo
       });
     } catch {
       setIssues({ message: 'le serveur est injoignable', issues: [], warnings: false });
-      return;
+      return null;
     }
     const answer = (await response.json().catch(() => null)) as {
       error?: { message?: string; issues?: Issue[] };
@@ -350,15 +317,14 @@ function ImportExport({ id, onDone }: { id: number; onDone: (text: string) => vo
         issues: answer?.error?.issues ?? [],
         warnings: false,
       });
-      return;
+      return null;
     }
-    onDone(
-      `Import réussi : ${answer?.activities ?? 0} activité(s), ${answer?.components ?? 0} composant(s), ${answer?.dependencies ?? 0} dépendance(s).`,
-    );
+    reload();
     if (answer?.warnings?.length) {
       setIssues({ message: 'Import réalisé avec des avertissements', issues: answer.warnings, warnings: true });
     }
-  };
+    return `Import réussi : ${answer?.activities ?? 0} activité(s), ${answer?.components ?? 0} composant(s), ${answer?.dependencies ?? 0} dépendance(s).`;
+  });
   const exportUrl = (query: Record<string, string>) => apiUrl(continuityApi(id, 'export'), query);
   return (
     <>

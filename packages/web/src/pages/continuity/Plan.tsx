@@ -1,32 +1,28 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
-import { type FormEvent, useMemo, useState } from 'react';
-import { api, messageOf } from '../../api.js';
+import { useMemo, useState } from 'react';
+import { api } from '../../api.js';
+import { TextField } from '../../components/Fields.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
+import { ActionNotice, useAction } from '../../components/useAction.js';
 import { useLoad } from '../../components/useLoad.js';
 import { nodeNames } from './Graph.js';
 import {
   type ActivityRecovery,
   COMPONENT_KIND_LABELS,
-  ContinuityPage,
   continuityApi,
+  continuityPage,
   formatHours,
   type Graph,
   type LossSimulation,
   type RestorePlan,
+  useGraph,
 } from './shared.js';
 
 /** The computed restore plan and the "what if" simulation. */
-export function ContinuityPlanPage() {
-  return (
-    <ContinuityPage title="Plan de reprise" page="plan">
-      {(id) => <Plan id={id} />}
-    </ContinuityPage>
-  );
-}
+export const ContinuityPlanPage = continuityPage('Plan de reprise', 'plan', Plan);
 
 const STATUS: Record<
   ActivityRecovery['status'],
@@ -42,7 +38,7 @@ const STATUS: Record<
 function Plan({ id }: { id: number }) {
   const [teams, setTeams] = useState('');
   const teamCount = /^\d{1,4}$/.test(teams) && Number(teams) >= 1 ? Number(teams) : undefined;
-  const graph = useLoad(() => api.get<Graph>(continuityApi(id, 'graph')), [id]);
+  const graph = useGraph(id);
   const plan = useLoad(() => api.get<RestorePlan>(continuityApi(id, 'plan'), { teams: teamCount }), [id, teamCount]);
   const failure = graph.error ?? plan.error;
   if (failure) return <PageError error={failure} />;
@@ -51,10 +47,12 @@ function Plan({ id }: { id: number }) {
     <>
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-4">
-          <Input
+          <TextField
             label="Équipes de restauration en parallèle"
             hintText="vide : sans limite"
-            nativeInputProps={{ value: teams, inputMode: 'numeric', onChange: (e) => setTeams(e.target.value) }}
+            value={teams}
+            inputMode="numeric"
+            onChange={setTeams}
           />
         </div>
       </div>
@@ -170,33 +168,21 @@ function ActivityTable({ activities }: { activities: ActivityRecovery[] }) {
 
 function WhatIf({ id, graph, teams }: { id: number; graph: Graph; teams: number | undefined }) {
   const [lost, setLost] = useState<Set<string>>(new Set());
-  const [result, setResult] = useState<LossSimulation | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction<LossSimulation>();
+  const result = action.done;
   const toggle = (c: string) => {
     const next = new Set(lost);
     if (next.has(c)) next.delete(c);
     else next.add(c);
     setLost(next);
   };
-  const simulate = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setResult(null);
-    if (lost.size === 0) {
-      setError('choisissez au moins un composant perdu');
-      return;
-    }
-    try {
-      setResult(
-        await api.post<LossSimulation>(continuityApi(id, 'what-if'), {
-          lost: [...lost],
-          ...(teams ? { teams } : {}),
-        }),
-      );
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  };
+  const simulate = action.submit(async () => {
+    if (lost.size === 0) throw new Error('choisissez au moins un composant perdu');
+    return await api.post<LossSimulation>(continuityApi(id, 'what-if'), {
+      lost: [...lost],
+      ...(teams ? { teams } : {}),
+    });
+  });
   return (
     <section className="fr-mt-6w" aria-label="Simulation">
       <h2>Et si… ?</h2>
@@ -217,7 +203,7 @@ function WhatIf({ id, graph, teams }: { id: number; graph: Graph; teams: number 
         </fieldset>
         <Button type="submit">Simuler la perte</Button>
       </form>
-      {error && <Alert severity="error" small closable={false} description={error} className="fr-mt-2w" />}
+      <ActionNotice action={action} className="fr-mt-2w" />
       {result && (
         <div className="fr-mt-3w" data-testid="what-if-result">
           <h3>Activités impactées</h3>

@@ -1,4 +1,5 @@
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
+import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
 import { ApiError, api, apiUrl } from '../../api.js';
@@ -9,7 +10,11 @@ import { useLoad } from '../../components/useLoad.js';
 import type { OrganisationDetail } from '../../types.js';
 import { AccessDeniedPage } from '../AccessDenied.js';
 
-/** Shapes of the continuity API answers (see @rempart/core continuity). */
+/**
+ * Shapes and labels of the continuity API answers, as @rempart/core continuity defines them. The web does not
+ * import them: it does not depend on @rempart/core, whose entry point also carries the PDF binder (pdfkit) and
+ * file loaders that have no place in the browser bundle.
+ */
 export type Priority = 1 | 2 | 3 | 4 | 5;
 export interface ImpactStep {
   afterHours: number;
@@ -128,6 +133,45 @@ export function formatHours(hours: number | null | undefined): string {
 export const continuityPath = (id: number, page = '') => `/organisations/${id}/continuite${page ? `/${page}` : ''}`;
 export const continuityApi = (id: number, path: string) => `/organisations/${id}/continuity/${path}`;
 
+/** The node's activities, components and dependencies. */
+export const useGraph = (id: number) => useLoad(() => api.get<Graph>(continuityApi(id, 'graph')), [id]);
+
+/** A continuity route: the frame of `ContinuityPage` around `Body`, given the node id. */
+export function continuityPage(title: string, page: string, Body: (props: { id: number }) => ReactNode) {
+  return function ContinuityRoute() {
+    return (
+      <ContinuityPage title={title} page={page}>
+        {(id) => <Body id={id} />}
+      </ContinuityPage>
+    );
+  };
+}
+
+/** A P1 (restore first, vital) to P5 (can wait) priority, as a string form value. */
+export function PrioritySelect({
+  label,
+  value,
+  onChange,
+  explained = false,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  /** Tells what P1 and P5 mean next to them. */
+  explained?: boolean;
+}) {
+  return (
+    <Select label={label} nativeSelectProps={{ value, onChange: (e) => onChange(e.target.value) }}>
+      {[1, 2, 3, 4, 5].map((p) => (
+        <option key={p} value={p}>
+          P{p}
+          {explained && (p === 1 ? ' (vitale)' : p === 5 ? ' (peut attendre)' : '')}
+        </option>
+      ))}
+    </Select>
+  );
+}
+
 const TABS: Array<{ page: string; label: string }> = [
   { page: '', label: 'Analyse d’impact (BIA)' },
   { page: 'graphe', label: 'Graphe de dépendances' },
@@ -169,7 +213,7 @@ function ContinuityFrame({
 }) {
   const node = useLoad(() => api.get<OrganisationDetail>(`/organisations/${id}`), [id]);
   // The graph read checks continuity.read: a role without it sees the 403 page, not an empty module.
-  const allowed = useLoad(() => api.get<Graph>(continuityApi(id, 'graph')), [id]);
+  const allowed = useGraph(id);
   const failure = node.error ?? allowed.error;
   if (failure) return <PageError error={failure} />;
   if (!node.data || !allowed.data) return <Loading />;
