@@ -34,52 +34,79 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
   });
   afterAll(() => server?.close());
 
-  test('a region pushes CaRE to its subtree: one draft per legal entity and site, idempotent', async () => {
+  test('a region pushes CaRE to its legal entities (not their sites), linking existing files, idempotent', async () => {
+    const db = server.handle.db;
     // CH A already has a CaRE assessment: the campaign links it instead of creating a second one.
     const own = await rssi.post(`/api/organisations/${tree.ejA.id}/assessments`, { referentialId: 'care' });
     expect(own.status).toBe(201);
+    const chC = await insertNode(db, { parentId: tree.ara.id, kind: 'legal_entity', name: 'CH C', category: 'public' });
     const launched = await referent.post(`/api/organisations/${tree.ara.id}/campaigns`, {
       name: 'CaRE 2026 ARA',
       referentialId: 'care',
       deadline: inDays(10),
     });
     expect(launched.status).toBe(201);
-    expect(launched.body.campaign).toMatchObject({ name: 'CaRE 2026 ARA', referential: { id: 'care', version: 1 } });
+    expect(launched.body.campaign).toMatchObject({
+      name: 'CaRE 2026 ARA',
+      referential: { id: 'care', version: 1 },
+      target: 'legal_entities',
+      groupFiles: false,
+    });
     expect(launched.body.push).toEqual({ created: 1, linked: 1, skipped: [] });
     const id = launched.body.campaign.id;
     expect((await referent.post(`/api/campaigns/${id}/push`)).body).toEqual({ created: 0, linked: 0, skipped: [] });
-    // A new site appears later: a new push reaches it only.
-    await insertNode(server.handle.db, { parentId: tree.ejA.id, kind: 'site', name: 'CH A — annexe' });
+    // A new site appears later: not a target; a new legal entity is.
+    await insertNode(db, { parentId: tree.ejA.id, kind: 'site', name: 'CH A — annexe' });
+    await insertNode(db, { parentId: tree.ara.id, kind: 'legal_entity', name: 'CH D', category: 'public' });
     expect((await referent.post(`/api/campaigns/${id}/push`)).body).toEqual({ created: 1, linked: 0, skipped: [] });
-    const drafts = await server.handle.db
+    const drafts = await db
       .selectFrom('assessment as a')
       .innerJoin('organisation as o', 'o.id', 'a.organisation_id')
-      .select(['o.id', 'a.status', 'a.category'])
+      .select(['o.id', 'o.kind', 'a.status', 'a.category'])
       .where('o.path', 'like', `${tree.ara.path}%`)
       .execute();
     expect(drafts).toHaveLength(3);
-    expect(drafts.every((d) => d.status === 'draft' && d.category === 'public')).toBe(true);
+    expect(drafts.every((d) => d.kind === 'legal_entity' && d.status === 'draft' && d.category === 'public')).toBe(
+      true,
+    );
+    expect(drafts.map((d) => d.id)).toContain(chC.id);
     // Bretagne untouched.
-    const inB = await server.handle.db
+    const inB = await db
       .selectFrom('assessment')
       .select('id')
       .where('organisation_id', 'in', [tree.ejB.id, tree.siteB.id])
       .execute();
     expect(inB).toHaveLength(0);
-    const events = await server.handle.db
-      .selectFrom('audit_event')
-      .select('action')
-      .where('object_type', '=', 'campaign')
-      .execute();
+    const events = await db.selectFrom('audit_event').select('action').where('object_type', '=', 'campaign').execute();
     expect(events.map((e) => e.action)).toEqual(['campaign.created', 'campaign.pushed', 'campaign.pushed']);
-    expect((await verifyAuditChain(server.handle.db)).ok).toBe(true);
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
+  test('sites on request: one file per site, none for their legal entities', async () => {
+    const r = await referent.post(`/api/organisations/${tree.ara.id}/campaigns`, {
+      name: 'CaRE sites ARA',
+      referentialId: 'care',
+      deadline: inDays(40),
+      target: 'sites',
+    });
+    expect(r.status).toBe(201);
+    expect(r.body.campaign.target).toBe('sites');
+    // Site A and the annex of CH A.
+    expect(r.body.push).toEqual({ created: 2, linked: 0, skipped: [] });
+    const members = await server.handle.db
+      .selectFrom('campaign_member as m')
+      .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
+      .select('o.kind')
+      .where('m.campaign_id', '=', r.body.campaign.id)
+      .execute();
+    expect(members.map((m) => m.kind)).toEqual(['site', 'site']);
   });
 
   test('progress, reminders and the establishment’s to-do list follow the assessments', async () => {
     const list = await referent.get(`/api/organisations/${tree.ara.id}/campaigns`);
     const id = list.body.items[0].id;
     const own = await rssi.get(`/api/organisations/${tree.ejA.id}/assessments`);
-    const assessmentId = own.body.items[0].id;
+    const assessmentId = own.body.items.find((a: { organisationId: number }) => a.organisationId === tree.ejA.id).id;
     const answered = await rssi.patch(`/api/assessments/${assessmentId}/answers`, {
       revision: 0,
       answers: { 'A1.O1.R2': { answer: { kind: 'level', level: 'yes' } } },
@@ -93,6 +120,9 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
     expect(soon.body.items.every((i: { daysLeft: number; overdue: boolean }) => i.daysLeft === 10 && !i.overdue)).toBe(
       true,
     );
+    expect(
+      soon.body.items.every((i: { kind: string; version: number }) => i.kind === 'legal_entity' && i.version === 1),
+    ).toBe(true);
     expect((await referent.get(`/api/campaigns/${id}/reminders?withinDays=5`)).body.items).toHaveLength(0);
     // Past the deadline: every unsubmitted member is overdue and listed first.
     await server.handle.db
@@ -122,6 +152,17 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
     expect((await referent.post(url, { ...ok, referentialId: 'inconnu' })).status).toBe(404);
     expect((await referent.post(url, { ...ok, extra: 1 })).status).toBe(400);
     expect((await referent.post(url, { ...ok, name: 'x'.repeat(1000) })).status).toBe(400);
+    expect((await referent.post(url, { ...ok, target: 'everyone' })).status).toBe(400);
+    expect((await referent.post(url, { ...ok, target: ['sites'] })).status).toBe(400);
+    expect((await referent.post(url, { ...ok, groupFiles: 'yes' })).status).toBe(400);
+    expect((await referent.post(url, { ...ok, groupFiles: 1 })).status).toBe(400);
+    expect((await referent.post(url, { ...ok, version: 99 })).status).toBe(404);
+    expect((await referent.post(url, { ...ok, version: 1e12 })).status).toBe(400);
+    expect((await referent.post(`/api/organisations/999999/campaigns`, ok)).status).toBe(404);
+    expect((await referent.post('/api/campaigns/999999/push')).status).toBe(404);
+    expect((await referent.get('/api/campaigns/abc/progress')).status).toBe(400);
+    expect((await referent.get(`/api/campaigns/1/reminders?withinDays=9999`)).status).toBe(400);
+    expect((await referent.get(`/api/campaigns/1/reminders?withinDays=1&x=1`)).status).toBe(400);
     expect((await referent.post(`/api/organisations/${tree.ejA.id}/campaigns`, ok)).body.error.code).toBe(
       'invalid_target',
     );
@@ -138,7 +179,7 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
       deadline: inDays(60),
     });
     expect(r.status).toBe(201);
-    // ARA members already have their CaRE v1 assessments (linked); Bretagne gets two new drafts.
-    expect(r.body.push).toEqual({ created: 2, linked: 3, skipped: [] });
+    // ARA's legal entities already have their CaRE v1 assessments (linked); CH B gets a new draft.
+    expect(r.body.push).toEqual({ created: 1, linked: 3, skipped: [] });
   });
 });

@@ -16,6 +16,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { access, idFrom } from '../access/plugin.js';
 import { appendAudit } from '../audit/trail.js';
+import { groupFileCategory } from '../campaigns/group-files.js';
 import { actorOf } from '../http/context.js';
 import { AppError, badRequest, conflict, notFound } from '../http/errors.js';
 import { IdParams, label, referentialKey } from '../http/schemas.js';
@@ -299,7 +300,12 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
           'une auto-évaluation concerne un établissement, une entité juridique ou un groupement',
         );
       }
-      const category = request.body.category ?? (await categoryOfNode(db, node.id));
+      // A group's file answers for its members: scored with the union of their categories (campaigns/group-files.ts).
+      const category =
+        request.body.category ??
+        (node.kind === 'group'
+          ? await groupFileCategory(db, node.id, request.body.referentialId, request.body.version)
+          : await categoryOfNode(db, node.id));
       if (!category) {
         throw badRequest('category_required', 'catégorie d’établissement inconnue : précisez-la (category)');
       }

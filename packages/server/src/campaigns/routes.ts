@@ -1,7 +1,7 @@
 import { ESTABLISHMENT_CATEGORIES } from '@rempart/core';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { access, idFrom } from '../access/plugin.js';
 import { categoryOfNode, markLatest } from '../assessments/queries.js';
@@ -9,10 +9,11 @@ import { referentialOfRow, referentialRow } from '../assessments/referentials.js
 import { appendAudit } from '../audit/trail.js';
 import type { Database } from '../db/schema.js';
 import { actorOf } from '../http/context.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { AppError, badRequest, notFound } from '../http/errors.js';
 import { IdParams, referentialKey } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
 import { subtreeRange } from '../organisations/queries.js';
+import { groupFileCategory } from './group-files.js';
 
 const IsoDate = z
   .string()
@@ -23,7 +24,15 @@ const IsoDate = z
       message: 'date invalide',
     },
   );
-const TARGET_KINDS = ['legal_entity', 'site'];
+/** Whom a campaign gives a file to: one per legal entity (FINESS EJ, the default) or one per site (EG). */
+const TARGETS = ['legal_entities', 'sites'] as const;
+type Target = (typeof TARGETS)[number];
+const KIND_OF_TARGET: Record<Target, string> = { legal_entities: 'legal_entity', sites: 'site' };
+/** The campaign table with the columns of migration 0009 (explicit target, group files). */
+type CampaignDatabase = Omit<Database, 'campaign'> & {
+  campaign: Database['campaign'] & { target: string; group_files: number };
+};
+const withCampaignColumns = (db: Kysely<Database> | Transaction<Database>) => db as unknown as Kysely<CampaignDatabase>;
 const PROGRESS = ['not_started', 'draft', 'submitted', 'signed'] as const;
 type Progress = (typeof PROGRESS)[number];
 
@@ -33,6 +42,8 @@ const CampaignOut = z.object({
   name: z.string(),
   referential: z.object({ id: z.string(), version: z.number() }),
   deadline: z.string(),
+  target: z.enum(TARGETS),
+  groupFiles: z.boolean(),
   createdAt: z.string(),
 });
 const PushOut = z.object({ created: z.number(), linked: z.number(), skipped: z.array(z.number()) });
@@ -53,10 +64,11 @@ async function campaignOrg(request: FastifyRequest): Promise<number> {
 }
 
 async function campaignOut(db: Transaction<Database> | FastifyRequest['server']['db'], id: number) {
-  const row = await db
+  const row = await withCampaignColumns(db)
     .selectFrom('campaign as c')
     .innerJoin('referential_version as v', 'v.id', 'c.referential_version_id')
     .select(['c.id', 'c.organisation_id', 'c.name', 'c.deadline', 'c.created_at', 'v.referential_key', 'v.version'])
+    .select(['c.target', 'c.group_files'])
     .where('c.id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('campagne');
@@ -66,19 +78,26 @@ async function campaignOut(db: Transaction<Database> | FastifyRequest['server'][
     name: row.name,
     referential: { id: row.referential_key, version: row.version },
     deadline: row.deadline,
+    target: (TARGETS as readonly string[]).includes(row.target) ? (row.target as Target) : 'legal_entities',
+    groupFiles: row.group_files === 1,
     createdAt: row.created_at,
   };
 }
 
 /**
- * Gives every legal entity and site of the campaign's subtree an assessment on the campaign's referential
- * version: links the one it already has, else creates a draft. Idempotent: members are never created twice.
+ * Gives each target of the campaign's subtree an assessment on the campaign's referential: every legal entity
+ * (default) or every site; with `group_files`, each group node gets one file for all its members instead and
+ * its members get none. An existing assessment is linked instead of creating a duplicate: one on the same
+ * version, else a DRAFT on an older version of the same referential (linked as it is — the establishment goes on
+ * answering it and the campaign counts it; its version is shown in the member list). A submitted or signed file
+ * on an older version is history: the campaign asks for a new one. Idempotent: members are never created twice.
  */
 async function push(trx: Transaction<Database>, campaignId: number, userId: number) {
-  const campaign = await trx
+  const campaign = await withCampaignColumns(trx)
     .selectFrom('campaign as c')
     .innerJoin('organisation as o', 'o.id', 'c.organisation_id')
-    .select(['c.referential_version_id', 'o.path'])
+    .innerJoin('referential_version as v', 'v.id', 'c.referential_version_id')
+    .select(['c.referential_version_id', 'c.target', 'c.group_files', 'o.path', 'v.referential_key', 'v.version'])
     .where('c.id', '=', campaignId)
     .executeTakeFirstOrThrow();
   const referential = await referentialOfRow(trx, campaign.referential_version_id);
@@ -88,36 +107,64 @@ async function push(trx: Transaction<Database>, campaignId: number, userId: numb
     .select(['id', 'kind', 'category', 'path'])
     .where('path', '>=', from)
     .where('path', '<', to)
+    .orderBy('path')
     .execute();
   const members = new Set(
     (
       await trx.selectFrom('campaign_member').select('organisation_id').where('campaign_id', '=', campaignId).execute()
     ).map((r) => r.organisation_id),
   );
-  const existing = new Map<number, number>();
+  // Per organisation: an assessment on this version (newest), else a draft on an older version (newest).
+  const existing = new Map<number, { id: number; exact: boolean }>();
   for (const r of await trx
     .selectFrom('assessment as a')
     .innerJoin('organisation as o', 'o.id', 'a.organisation_id')
-    .select(['a.id', 'a.organisation_id'])
-    .where('a.referential_version_id', '=', campaign.referential_version_id)
+    .innerJoin('referential_version as v', 'v.id', 'a.referential_version_id')
+    .select(['a.id', 'a.organisation_id', 'a.referential_version_id'])
+    .where('v.referential_key', '=', campaign.referential_key)
+    .where((eb) =>
+      eb.or([
+        eb('a.referential_version_id', '=', campaign.referential_version_id),
+        eb.and([eb('a.status', '=', 'draft'), eb('v.version', '<', campaign.version)]),
+      ]),
+    )
     .where('o.path', '>=', from)
     .where('o.path', '<', to)
+    .orderBy('v.version')
     .orderBy('a.id')
-    .execute())
-    existing.set(r.organisation_id, r.id);
+    .execute()) {
+    const exact = r.referential_version_id === campaign.referential_version_id;
+    const before = existing.get(r.organisation_id);
+    if (!before || exact || !before.exact) existing.set(r.organisation_id, { id: r.id, exact });
+  }
   const categories = new Map(nodes.map((n) => [n.id, n.category]));
   const valid = new Set<string>(ESTABLISHMENT_CATEGORIES);
+  const targetKind =
+    KIND_OF_TARGET[(campaign.target as Target) in KIND_OF_TARGET ? (campaign.target as Target) : 'legal_entities'];
+  const groupFiles = campaign.group_files === 1;
+  const groups = groupFiles ? nodes.filter((n) => n.kind === 'group') : [];
+  const underGroup = (path: string) => groups.some((g) => path !== g.path && path.startsWith(g.path));
   const at = nowIso();
   let created = 0;
   let linked = 0;
   const skipped: number[] = [];
   for (const node of nodes) {
-    if (!TARGET_KINDS.includes(node.kind) || members.has(node.id)) continue;
-    let assessmentId = existing.get(node.id);
+    const isGroupFile = groupFiles && node.kind === 'group';
+    if (!isGroupFile && (node.kind !== targetKind || underGroup(node.path))) continue;
+    if (members.has(node.id)) continue;
+    let assessmentId = existing.get(node.id)?.id;
     if (assessmentId === undefined) {
-      const ancestors = node.path.split('/').filter(Boolean).map(Number).reverse();
-      let category = ancestors.map((id) => categories.get(id)).find((c) => c && valid.has(c)) ?? null;
-      category ??= await categoryOfNode(trx, node.id);
+      let category: string | null;
+      if (isGroupFile) {
+        category = await groupFileCategory(trx, node.id, referential.id, referential.version).catch((error) => {
+          if (error instanceof AppError && error.code === 'category_required') return null;
+          throw error;
+        });
+      } else {
+        const ancestors = node.path.split('/').filter(Boolean).map(Number).reverse();
+        category = ancestors.map((id) => categories.get(id)).find((c) => c && valid.has(c)) ?? null;
+        category ??= await categoryOfNode(trx, node.id);
+      }
       if (!category) {
         skipped.push(node.id);
         continue;
@@ -169,7 +216,17 @@ async function memberStates(db: FastifyRequest['server']['db'], campaignId: numb
     .selectFrom('campaign_member as m')
     .innerJoin('assessment as a', 'a.id', 'm.assessment_id')
     .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
-    .select(['m.organisation_id', 'o.name', 'o.department', 'a.id as assessment_id', 'a.status', 'a.revision'])
+    .innerJoin('referential_version as v', 'v.id', 'a.referential_version_id')
+    .select([
+      'm.organisation_id',
+      'o.name',
+      'o.kind',
+      'o.department',
+      'a.id as assessment_id',
+      'a.status',
+      'a.revision',
+    ])
+    .select('v.version')
     .where('m.campaign_id', '=', campaignId)
     .orderBy('o.name')
     .execute();
@@ -181,8 +238,10 @@ async function memberStates(db: FastifyRequest['server']['db'], campaignId: numb
     return {
       organisationId: r.organisation_id,
       name: r.name,
+      kind: r.kind,
       department: r.department,
       assessmentId: r.assessment_id,
+      version: r.version,
       progress,
       daysLeft: daysBetween(now, campaign.deadline),
       overdue: !done && now > campaign.deadline,
@@ -194,8 +253,12 @@ async function memberStates(db: FastifyRequest['server']['db'], campaignId: numb
 const MemberOut = z.object({
   organisationId: z.number(),
   name: z.string(),
+  /** `group` for a group file answering for all its members. */
+  kind: z.string(),
   department: z.string().nullable(),
   assessmentId: z.number(),
+  /** The referential version of the linked assessment: older than the campaign's for a linked older draft. */
+  version: z.number(),
   progress: z.enum(PROGRESS),
   daysLeft: z.number(),
   overdue: z.boolean(),
@@ -218,6 +281,10 @@ export const campaignRoutes: FastifyPluginAsync = async (base) => {
           referentialId: referentialKey,
           version: z.number().int().min(1).max(1_000_000).optional(),
           deadline: IsoDate,
+          /** One file per legal entity (default) or per site. */
+          target: z.enum(TARGETS).default('legal_entities'),
+          /** Each group of the subtree (or the launching group) answers for all its members with one file. */
+          groupFiles: z.boolean().default(false),
         }),
         response: { 201: z.object({ campaign: CampaignOut, push: PushOut }) },
       },
@@ -234,13 +301,15 @@ export const campaignRoutes: FastifyPluginAsync = async (base) => {
           request.body.referentialId,
           request.body.version,
         );
-        const row = await trx
+        const row = await withCampaignColumns(trx)
           .insertInto('campaign')
           .values({
             organisation_id: node.id,
             referential_version_id: versionId,
             name: request.body.name,
             deadline: request.body.deadline,
+            target: request.body.target,
+            group_files: request.body.groupFiles ? 1 : 0,
             created_at: nowIso(),
             created_by: request.principal!.userId,
           })
@@ -259,6 +328,8 @@ export const campaignRoutes: FastifyPluginAsync = async (base) => {
               referential: referential.id,
               version: referential.version,
               deadline: request.body.deadline,
+              target: request.body.target,
+              groupFiles: request.body.groupFiles,
               ...pushed,
               skipped: pushed.skipped.slice(0, 100),
             },

@@ -72,6 +72,61 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
       ],
       sql` and `,
     )}`;
+    // Group files (an assessment held by a group node, for all its members) that can cover this scope: on a
+    // group inside the subtree or on the group above it. Without any, every row is read from its own status.
+    const ancestors = request.organisation!.path.split('/').filter(Boolean).map(Number);
+    const groupFiles = await dash
+      .selectFrom('assessment_latest as l')
+      .innerJoin('organisation as o', 'o.id', 'l.organisation_id')
+      .select(['o.id', 'o.name'])
+      .where('l.referential_key', '=', key)
+      .where('o.kind', '=', 'group')
+      .where((eb) => eb.or([eb.and([eb('o.path', '>=', from), eb('o.path', '<', to)]), eb('o.id', 'in', ancestors)]))
+      .execute();
+    const groupNames = new Map(groupFiles.map((g) => [g.id, g.name]));
+    const coverage = groupFiles.length > 0;
+    /**
+     * A status column of each establishment: its own row, else (with group files) its group's file — the
+     * parent of a legal entity, the grandparent of a site (groups sit right under regions and never nest).
+     */
+    const own = sql`${sql.ref('l.organisation_id')} is not null`;
+    const col = (name: string) =>
+      coverage
+        ? sql`(case when ${own} then ${sql.ref(`l.${name}`)} when ${sql.ref('g1.organisation_id')} is not null then ${sql.ref(`g1.${name}`)} else ${sql.ref(`g2.${name}`)} end)`
+        : sql.ref(`l.${name}`);
+    const hasStatus = coverage
+      ? sql<SqlBool>`(${own} or ${sql.ref('g1.organisation_id')} is not null or ${sql.ref('g2.organisation_id')} is not null)`
+      : sql<SqlBool>`${own}`;
+    const coveredBy = coverage
+      ? sql<
+          number | null
+        >`(case when ${own} then null when ${sql.ref('g1.organisation_id')} is not null then ${sql.ref('g1.organisation_id')} else ${sql.ref('g2.organisation_id')} end)`
+      : sql<number | null>`null`;
+    // Every establishment-level node of the scope, once, with its own status row and its group file's.
+    const establishments = () => {
+      const base = dash
+        .selectFrom('organisation as o')
+        .leftJoin('assessment_latest as l', (join) =>
+          join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
+        );
+      const joined = coverage
+        ? base
+            .leftJoin('assessment_latest as g1', (join) =>
+              join
+                .onRef('g1.organisation_id', '=', 'o.parent_id')
+                .on('g1.referential_key', '=', key)
+                .on('o.kind', '=', 'legal_entity'),
+            )
+            .leftJoin('organisation as p', 'p.id', 'o.parent_id')
+            .leftJoin('assessment_latest as g2', (join) =>
+              join
+                .onRef('g2.organisation_id', '=', 'p.parent_id')
+                .on('g2.referential_key', '=', key)
+                .on('o.kind', '=', 'site'),
+            )
+        : base;
+      return (joined as typeof base).where(scope).where('o.kind', 'in', ESTABLISHMENT_KINDS);
+    };
     const rowColumns = [
       'o.id',
       'o.name',
@@ -79,41 +134,66 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
       'o.category',
       'o.department',
       'o.region_code',
-      'l.status',
-      'l.score_permyriad',
-      'l.objectives_reached',
-      'l.objectives_applicable',
-      'l.snapshot_at',
-      'l.referential_version',
-      'l.objective_statuses',
+      sql<string | null>`${col('status')}`.as('status'),
+      sql<number | null>`${col('score_permyriad')}`.as('score_permyriad'),
+      sql<number | null>`${col('objectives_reached')}`.as('objectives_reached'),
+      sql<number | null>`${col('objectives_applicable')}`.as('objectives_applicable'),
+      sql<string | null>`${col('snapshot_at')}`.as('snapshot_at'),
+      sql<number | null>`${col('referential_version')}`.as('referential_version'),
+      sql<string | null>`${col('objective_statuses')}`.as('objective_statuses'),
+      coveredBy.as('covered_by'),
     ] as const;
 
-    // Laggards first: organisations without any assessment (by id), then drafts, then the lowest scores.
-    const missingPending = dash
-      .selectFrom('organisation as o')
-      .leftJoin('assessment_latest as l', (join) =>
-        join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
-      )
-      .where(scope)
-      .where('o.kind', 'in', ESTABLISHMENT_KINDS)
-      .where('l.organisation_id', 'is', null)
-      .select(rowColumns)
-      .orderBy('o.id')
-      .limit(limit)
-      .execute();
-    const rankedPending = dash
-      .selectFrom('assessment_latest as l')
-      .innerJoin('organisation as o', 'o.id', 'l.organisation_id')
-      .where('l.referential_key', '=', key)
-      .where(scope)
-      .select(rowColumns)
-      .orderBy('l.rank_score')
-      .orderBy('l.organisation_id')
-      .limit(limit)
-      .execute();
-    // Awaited below; a failure of the aggregate first must not leave these rejections unhandled.
-    missingPending.catch(() => undefined);
-    rankedPending.catch(() => undefined);
+    // Laggards first: establishments without any assessment (by id), then drafts, then the lowest scores.
+    type Row = {
+      id: number;
+      name: string;
+      kind: string;
+      category: string | null;
+      department: string | null;
+      region_code: string | null;
+      status: string | null;
+      score_permyriad: number | null;
+      objectives_reached: number | null;
+      objectives_applicable: number | null;
+      snapshot_at: string | null;
+      referential_version: number | null;
+      objective_statuses: string | null;
+      covered_by: number | null;
+    };
+    let rowsPending: Promise<Row[]>;
+    if (coverage) {
+      // Covered members sort by their group file's score: one sort over the scope, cut by the database.
+      rowsPending = establishments()
+        .select(rowColumns)
+        .orderBy(sql`case when ${hasStatus} then 1 else 0 end`)
+        .orderBy(sql`${col('rank_score')}`)
+        .orderBy('o.id')
+        .limit(limit)
+        .execute();
+    } else {
+      // Without group files: the never-started by id, then an index walk on `rank_score`.
+      const missing = establishments()
+        .where('l.organisation_id', 'is', null)
+        .select(rowColumns)
+        .orderBy('o.id')
+        .limit(limit)
+        .execute();
+      const ranked = dash
+        .selectFrom('assessment_latest as l')
+        .innerJoin('organisation as o', 'o.id', 'l.organisation_id')
+        .where('l.referential_key', '=', key)
+        .where(scope)
+        .where('o.kind', 'in', ESTABLISHMENT_KINDS)
+        .select(rowColumns)
+        .orderBy('l.rank_score')
+        .orderBy('l.organisation_id')
+        .limit(limit)
+        .execute();
+      rowsPending = Promise.all([missing, ranked]).then(([m, r]) => [...m, ...r].slice(0, limit));
+    }
+    // Awaited below; a failure of the aggregate first must not leave this rejection unhandled.
+    rowsPending.catch(() => undefined);
 
     const versions = (await listReferentials(db)).filter((r) => r.id === key).map((r) => r.version);
     const orders = new Map<number, Order>();
@@ -122,26 +202,22 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
     const column = groupBy
       ? ({ region: 'o.region_code', department: 'o.department', category: 'o.category' } as const)[groupBy]
       : null;
-    const statuses = sql.ref('l.objective_statuses');
-    const aggregates = await dash
-      .selectFrom('organisation as o')
-      .leftJoin('assessment_latest as l', (join) =>
-        join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
-      )
-      .where(scope)
-      .where((eb) => eb.or([eb('o.kind', 'in', ESTABLISHMENT_KINDS), eb('l.organisation_id', 'is not', null)]))
+    const statuses = col('objective_statuses');
+    const version = col('referential_version');
+    const aggregates = await establishments()
       .select((eb) => [
         column ? eb.ref(column).as('group_key') : sql<null>`null`.as('group_key'),
-        'l.referential_version',
+        sql<number | null>`${version}`.as('referential_version'),
         eb.fn.countAll<number | string>().as('organisations'),
-        eb.fn.count<number | string>('l.status').as('assessed'),
-        eb.fn.count<number | string>('l.snapshot_at').as('submitted'),
-        sql<number | string>`sum(case when ${sql.ref('l.status')} = 'signed' then 1 else 0 end)`.as('signed'),
-        eb.fn.sum<number | string | null>('l.score_permyriad').as('score_sum'),
-        eb.fn.count<number | string>('l.score_permyriad').as('score_count'),
+        sql<number | string>`sum(case when ${hasStatus} then 1 else 0 end)`.as('assessed'),
+        sql<number | string>`count(${coveredBy})`.as('covered'),
+        sql<number | string>`count(${col('snapshot_at')})`.as('submitted'),
+        sql<number | string>`sum(case when ${col('status')} = 'signed' then 1 else 0 end)`.as('signed'),
+        sql<number | string | null>`sum(${col('score_permyriad')})`.as('score_sum'),
+        sql<number | string>`count(${col('score_permyriad')})`.as('score_count'),
         // One integer sum per objective position (reached and applicable packed, see status.ts)…
         ...Array.from({ length: Math.min(positions, PACKED_OBJECTIVES) }, (_, i) =>
-          eb.fn.sum<number | string | null>(`l.${packedColumn(i)}`).as(`p${i}`),
+          sql<number | string | null>`sum(${col(packedColumn(i))})`.as(`p${i}`),
         ),
         // …and, past the packed positions (a referential with more objectives), the status string.
         ...Array.from({ length: Math.max(0, positions - PACKED_OBJECTIVES) }, (_, j) => {
@@ -153,11 +229,12 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
           );
         }),
       ])
-      .groupBy([...(column ? [column] : []), 'l.referential_version'])
+      .groupBy([...(column ? [sql.ref(column)] : []), version])
       .execute();
     type Totals = {
       organisations: number;
       assessed: number;
+      covered: number;
       submitted: number;
       signed: number;
       scoreSum: number;
@@ -167,6 +244,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
     const empty = (): Totals => ({
       organisations: 0,
       assessed: 0,
+      covered: 0,
       submitted: 0,
       signed: 0,
       scoreSum: 0,
@@ -177,6 +255,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
       const row = a as unknown as Record<string, number | string | null>;
       t.organisations += Number(a.organisations);
       t.assessed += Number(a.assessed);
+      t.covered += Number(a.covered);
       t.submitted += Number(a.submitted);
       t.signed += Number(a.signed);
       t.scoreSum += Number(a.score_sum ?? 0);
@@ -205,6 +284,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
     const counts = (t: Totals) => ({
       organisations: t.organisations,
       assessed: t.assessed,
+      covered: t.covered,
       submitted: t.submitted,
       signed: t.signed,
     });
@@ -216,11 +296,12 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
         share: s.applicable === 0 ? null : s.reached / s.applicable,
       }));
 
-    const rows = [...(await missingPending), ...(await rankedPending)].slice(0, limit);
+    const rows = await rowsPending;
     const STATUS = { R: 'reached', N: 'not_reached', '-': 'not_applicable' } as const;
     const items = rows.map((r) => {
       const objectives: Record<string, 'reached' | 'not_reached' | 'not_applicable'> = {};
-      const order = r.referential_version ? orders.get(r.referential_version) : undefined;
+      const version = r.referential_version === null ? null : Number(r.referential_version);
+      const order = version ? orders.get(version) : undefined;
       if (order && r.objective_statuses) {
         order.ids.forEach((id, i) => {
           const c = r.objective_statuses![i] as keyof typeof STATUS | undefined;
@@ -239,6 +320,8 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
         objectivesReached: r.objectives_reached ?? null,
         objectivesApplicable: r.objectives_applicable ?? null,
         snapshotAt: r.snapshot_at ?? null,
+        coveredBy:
+          r.covered_by === null ? null : { organisationId: r.covered_by, name: groupNames.get(r.covered_by) ?? '' },
         objectives,
       };
     });
@@ -282,6 +365,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
                 key: z.string(),
                 organisations: z.number(),
                 assessed: z.number(),
+                covered: z.number(),
                 submitted: z.number(),
                 signed: z.number(),
                 meanScore: z.number().nullable(),
@@ -291,6 +375,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
             counts: z.object({
               organisations: z.number(),
               assessed: z.number(),
+              covered: z.number(),
               submitted: z.number(),
               signed: z.number(),
             }),
@@ -308,6 +393,8 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
                 objectivesReached: z.number().nullable(),
                 objectivesApplicable: z.number().nullable(),
                 snapshotAt: z.string().nullable(),
+                /** Set when the establishment has no file of its own and its group's file answers for it. */
+                coveredBy: z.object({ organisationId: z.number(), name: z.string() }).nullable(),
                 objectives: z.record(z.string(), z.enum(['reached', 'not_reached', 'not_applicable'])),
               }),
             ),
@@ -353,6 +440,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
         'Objectifs atteints',
         'Objectifs applicables',
         'Date du dernier instantané',
+        'Dossier du groupement',
         ...objectiveIds,
       ];
       const lines = [header.map((h) => csvField(h, ';')).join(';')];
@@ -370,6 +458,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
             item.objectivesReached,
             item.objectivesApplicable,
             item.snapshotAt,
+            item.coveredBy?.name ?? null,
             ...objectiveIds.map((id) => (item.objectives[id] ? STATUS_FR[item.objectives[id]] : null)),
           ]
             .map((v) => csvField(v, ';'))

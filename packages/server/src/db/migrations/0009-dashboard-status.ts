@@ -5,7 +5,7 @@ import type { DialectName } from '../connect.js';
  * National dashboards without the snapshot join and without per-row string work: `assessment_latest` gets
  * a copy of the last snapshot (score, counts, statuses), one packed integer per objective position (reached
  * and applicable, summed by the database) and `rank_score`, indexed with the referential key for "laggards
- * first". Existing rows are filled from their snapshot.
+ * first". Existing rows are filled from their snapshot. Campaigns get their explicit target and group-file choice.
  */
 // Frozen here (a landed migration never changes): 24 positions, `reached + applicable × 2^26` each.
 const POSITIONS = 24;
@@ -37,6 +37,17 @@ export function dashboardStatus(_dialect: DialectName): Migration {
         .createIndex('assessment_latest_rank')
         .on('assessment_latest')
         .columns(['referential_key', 'rank_score', 'organisation_id'])
+        .execute();
+
+      // Campaigns say whom they target (one file per legal entity by default, or per site) and whether a
+      // group answers for its members with one file.
+      await db.schema
+        .alterTable('campaign')
+        .addColumn('target', 'text', (c) => c.notNull().defaultTo('legal_entities'))
+        .execute();
+      await db.schema
+        .alterTable('campaign')
+        .addColumn('group_files', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
 
       // Backfill: the rows written before this migration, from the snapshot they point at.
