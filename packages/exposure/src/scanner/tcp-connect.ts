@@ -1,4 +1,8 @@
-import { Socket } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { isIP, Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { connectLoop, type LoopJob, OUTCOME_CLOSED, OUTCOME_FILTERED, OUTCOME_OPEN } from './connect-loop.js';
 
 export type PortState = 'open' | 'closed' | 'filtered';
 
@@ -11,14 +15,21 @@ export interface PortResult {
 }
 
 export interface ConnectScanOptions {
-  /** Connections in flight at once. */
+  /** Connections in flight at once, across all scan threads. */
   readonly concurrency?: number;
   /** Maximum new connection attempts per second across the scan (0 = unlimited). */
   readonly ratePerSecond?: number;
-  /** Per-attempt connect timeout in milliseconds. */
+  /** Connect timeout before any RTT is measured, and upper bound of every attempt's timeout, in ms. */
   readonly timeoutMs?: number;
-  /** Extra attempts for a port that timed out (a RST is definitive and not retried). */
+  /** Lower bound of the RTT-derived timeout in ms (nmap -T4 uses 100). */
+  readonly minTimeoutMs?: number;
+  /** Extra attempts for a port that timed out (a RST or an ICMP unreachable is an answer and not retried). */
   readonly retries?: number;
+  /**
+   * Worker threads probing in parallel; 0 probes in the calling thread. Default: one per available core
+   * (at most 4) for scans of 2,048 targets or more, the calling thread below that.
+   */
+  readonly threads?: number;
   /** Called after each port completes, for progress display. */
   readonly onResult?: (result: PortResult, done: number, total: number) => void;
   /** Targets already done (resumed scan): skipped. Keys are `host:port`. */
@@ -44,53 +55,191 @@ export function probeConnect(host: string, port: number, timeoutMs: number): Pro
   });
 }
 
-/** A token bucket spacing connection attempts to at most `perSecond` a second. */
-class RateLimiter {
-  private next = 0;
-  constructor(private readonly perSecond: number) {}
-  async take(): Promise<void> {
-    if (this.perSecond <= 0) return;
-    const now = performance.now();
-    const slot = Math.max(now, this.next);
-    this.next = slot + 1000 / this.perSecond;
-    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
-  }
+const STATES: Record<number, PortState> = {
+  [OUTCOME_OPEN]: 'open',
+  [OUTCOME_CLOSED]: 'closed',
+  [OUTCOME_FILTERED]: 'filtered',
+};
+const BATCH_SIZE = 256;
+const THREADED_FROM = 2048;
+
+let workerSource: string | undefined;
+
+/**
+ * Source of a scan worker: `connectLoop` sent as text, so the same code runs from the TypeScript sources
+ * (tests, bench) and from the build without a module loader in the worker.
+ */
+function scanWorkerSource(): string {
+  workerSource ??= [
+    "'use strict';",
+    "const { parentPort, workerData } = require('node:worker_threads');",
+    // A worker only probes: the thousands of ECONNREFUSED errors of a scan need no stack traces, and
+    // capturing them is the largest JavaScript cost of a refused probe. Only this worker's isolate is affected.
+    'Error.stackTraceLimit = 0;',
+    // Helper that TypeScript runners keeping function names (esbuild keepNames) call inside function bodies.
+    'const __name = (target) => target;',
+    `const connectLoop = (${connectLoop.toString()});`,
+    'connectLoop(',
+    "  require('node:net'),",
+    '  workerData,',
+    '  (batch) => parentPort.postMessage(batch, [batch.buffer]),',
+    '  () => parentPort.postMessage(null),',
+    ');',
+  ].join('\n');
+  return workerSource;
 }
 
-/** TCP connect scan of every host × port with bounded concurrency, rate limit, timeouts and retries. */
+/** Numeric address of each host; a name is resolved once here so probes never go through DNS. */
+async function resolveAddresses(hosts: readonly string[]): Promise<Array<string | undefined>> {
+  return Promise.all(
+    hosts.map(async (h) => {
+      if (isIP(h)) return h;
+      try {
+        return (await lookup(h)).address;
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+}
+
+/**
+ * TCP connect scan of every host × port with bounded concurrency, rate limit, RTT-adaptive timeouts and
+ * retries of the ports that timed out, spread over worker threads.
+ */
 export async function connectScan(
   hosts: readonly string[],
   ports: readonly number[],
   options: ConnectScanOptions = {},
 ): Promise<PortResult[]> {
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 256, 4096));
-  const timeoutMs = options.timeoutMs ?? 1500;
-  const retries = options.retries ?? 1;
-  const limiter = new RateLimiter(options.ratePerSecond ?? 0);
-  const targets: Array<[string, number]> = [];
-  // Interleave hosts so one slow host does not hold every worker.
-  for (const port of ports)
-    for (const host of hosts) if (!options.skip?.has(`${host}:${port}`)) targets.push([host, port]);
+  const maxTimeoutMs = Math.max(1, options.timeoutMs ?? 1500);
+  const minTimeoutMs = Math.min(maxTimeoutMs, Math.max(1, options.minTimeoutMs ?? 100));
+  const retries = Math.max(0, Math.min(options.retries ?? 1, 10));
+  const rate = options.ratePerSecond ?? 0;
+  const addresses = await resolveAddresses(hosts);
+
   const results: PortResult[] = [];
-  let index = 0;
-  const worker = async () => {
-    while (index < targets.length) {
-      const [host, port] = targets[index++] as [string, number];
-      let attempts = 0;
-      let state: PortState = 'filtered';
-      while (attempts <= retries) {
-        await limiter.take();
-        attempts++;
-        state = await probeConnect(host, port, timeoutMs);
-        if (state !== 'filtered') break;
-      }
-      const result = { host, port, state, attempts };
-      results.push(result);
-      options.onResult?.(result, results.length, targets.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  const hostIndex: number[] = [];
+  const portList: number[] = [];
+  // Interleave hosts so one slow host does not hold every socket.
+  for (const port of ports)
+    hosts.forEach((host, h) => {
+      if (options.skip?.has(`${host}:${port}`)) return;
+      if (addresses[h] !== undefined) {
+        hostIndex.push(h);
+        portList.push(port);
+      } else results.push({ host, port, state: 'filtered', attempts: 0 });
+    });
+  const total = hostIndex.length + results.length;
+  for (const [i, r] of results.entries()) options.onResult?.(r, i + 1, total);
+  if (hostIndex.length > 0)
+    await probeAll(hosts, addresses as string[], hostIndex, portList, total, results, options, {
+      concurrency,
+      maxTimeoutMs,
+      minTimeoutMs,
+      retries,
+      rate,
+    });
   return results.sort((a, b) => (a.host === b.host ? a.port - b.port : a.host < b.host ? -1 : 1));
+}
+
+interface Limits {
+  readonly concurrency: number;
+  readonly maxTimeoutMs: number;
+  readonly minTimeoutMs: number;
+  readonly retries: number;
+  readonly rate: number;
+}
+
+/** Runs connectLoop over the targets, in worker threads or in this thread, collecting results as they come. */
+function probeAll(
+  hosts: readonly string[],
+  addresses: readonly string[],
+  hostIndex: readonly number[],
+  portList: readonly number[],
+  total: number,
+  results: PortResult[],
+  options: ConnectScanOptions,
+  limits: Limits,
+): Promise<void> {
+  const count = hostIndex.length;
+  const targetHosts = new SharedArrayBuffer(count * 4);
+  new Int32Array(targetHosts).set(hostIndex);
+  const targetPorts = new SharedArrayBuffer(count * 2);
+  new Uint16Array(targetPorts).set(portList);
+  const cursor = new SharedArrayBuffer(8);
+  const wanted = options.threads ?? (count >= THREADED_FROM ? Math.min(availableParallelism(), 4) : 0);
+  const threads = Math.max(0, Math.min(Math.floor(wanted), 64, limits.concurrency, count));
+  const lanes = Math.max(1, threads);
+  const common = {
+    addresses,
+    targetHosts,
+    targetPorts,
+    cursor,
+    ...(limits.rate > 0 ? { rateClock: new SharedArrayBuffer(8) } : {}),
+    rateIntervalUs: limits.rate > 0 ? 1e6 / limits.rate : 0,
+    maxTimeoutMs: limits.maxTimeoutMs,
+    minTimeoutMs: limits.minTimeoutMs,
+    retries: limits.retries,
+    batchSize: BATCH_SIZE,
+  };
+  const jobs: LoopJob[] = Array.from({ length: lanes }, (_, i) => ({
+    ...common,
+    slots: Math.floor(limits.concurrency / lanes) + (i < limits.concurrency % lanes ? 1 : 0),
+  }));
+
+  return new Promise((resolve, reject) => {
+    let running = lanes;
+    let failed = false;
+    const workers: Worker[] = [];
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      Atomics.store(new Int32Array(cursor), 1, 1);
+      for (const w of workers) void w.terminate();
+      reject(err);
+    };
+    const onBatch = (batch: Int32Array) => {
+      if (failed) return;
+      try {
+        for (let k = 0; k < batch.length; k += 3) {
+          const t = batch[k] as number;
+          const result: PortResult = {
+            host: hosts[hostIndex[t] as number] as string,
+            port: portList[t] as number,
+            state: STATES[batch[k + 1] as number] ?? 'filtered',
+            attempts: batch[k + 2] as number,
+          };
+          results.push(result);
+          options.onResult?.(result, results.length, total);
+        }
+      } catch (e) {
+        fail(e);
+      }
+    };
+    const laneDone = () => {
+      if (--running === 0 && !failed) resolve();
+    };
+    if (threads === 0) {
+      connectLoop({ Socket }, jobs[0] as LoopJob, onBatch, laneDone);
+      return;
+    }
+    for (const job of jobs) {
+      const worker = new Worker(scanWorkerSource(), { eval: true, workerData: job, execArgv: [] });
+      let finished = false;
+      worker.on('message', (batch: Int32Array | null) => {
+        if (batch !== null) return onBatch(batch);
+        finished = true;
+        laneDone();
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (!finished) fail(new Error(`fil de scan arrêté avant la fin (code ${code})`));
+      });
+      workers.push(worker);
+    }
+  });
 }
 
 /** Parses a port list such as `22,80,443,8000-8100` into sorted unique ports. */
