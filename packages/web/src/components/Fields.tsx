@@ -1,6 +1,6 @@
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
 import { CATEGORIES, CATEGORY_LABELS } from '../labels.js';
 import type { EstablishmentCategory } from '../types.js';
 
@@ -32,6 +32,61 @@ export function TextField({
       stateRelatedMessage={stateRelatedMessage}
       disabled={disabled}
       nativeInputProps={{ ...native, value, onChange: (e) => onChange(e.target.value) }}
+    />
+  );
+}
+
+/** A required password field; `autoComplete` tells the browser whether it is the current or a new one. */
+export function PasswordField({
+  label,
+  name,
+  autoComplete,
+  value,
+  onChange,
+  ...rest
+}: {
+  label: string;
+  name: string;
+  autoComplete: 'current-password' | 'new-password';
+  value: string;
+  onChange: (value: string) => void;
+  hintText?: ReactNode;
+  state?: 'error' | 'default';
+  stateRelatedMessage?: ReactNode;
+}) {
+  return (
+    <TextField
+      {...rest}
+      label={label}
+      type="password"
+      name={name}
+      autoComplete={autoComplete}
+      required
+      value={value}
+      onChange={onChange}
+    />
+  );
+}
+
+/** A DSFR text area bound to a string; every other attribute goes to the <textarea>. */
+export function TextAreaField({
+  label,
+  hintText,
+  value,
+  onChange,
+  ...native
+}: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange'> & {
+  label: ReactNode;
+  hintText?: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Input
+      textArea
+      label={label}
+      hintText={hintText}
+      nativeTextAreaProps={{ ...native, value, onChange: (e) => onChange(e.target.value) }}
     />
   );
 }
@@ -80,24 +135,20 @@ export function NewPasswordFields({
   const mismatch = again.length > 0 && again !== value;
   return (
     <>
-      <TextField
+      <PasswordField
         label="Nouveau mot de passe"
         hintText="12 caractères au moins."
-        type="password"
         name={names[0]}
         autoComplete="new-password"
-        required
         value={value}
         onChange={onChange}
       />
-      <TextField
+      <PasswordField
         label="Confirmation du nouveau mot de passe"
         state={mismatch ? 'error' : 'default'}
         stateRelatedMessage={mismatch ? 'Les deux mots de passe diffèrent.' : undefined}
-        type="password"
         name={names[1]}
         autoComplete="new-password"
-        required
         value={again}
         onChange={onAgainChange}
       />

@@ -21,17 +21,27 @@ export function useNodeId(suffix: string): { id: number } | { redirect: ReactEle
   return { id: n };
 }
 
-/** Breadcrumbs from the top of the tree to a node, then the current page. */
-export function NodeBreadcrumb({ node, page }: { node: OrganisationDetail; page: string }) {
+type Segment = { label: string; linkProps: { to: string } };
+
+/**
+ * Breadcrumbs from the top of the tree to a node, then `via` (sections between the node and the page), then the
+ * current page; without `page`, the node itself is the current page.
+ */
+export function NodeBreadcrumb({
+  node,
+  page,
+  via = [],
+}: {
+  node: Pick<OrganisationDetail, 'id' | 'name' | 'ancestors'>;
+  page?: string;
+  via?: Segment[];
+}) {
+  const segments: Segment[] = [
+    { label: 'Organisations', linkProps: { to: '/organisations' } },
+    ...node.ancestors.map((a) => ({ label: a.name, linkProps: { to: `/organisations/${a.id}` } })),
+  ];
+  if (page !== undefined) segments.push({ label: node.name, linkProps: { to: `/organisations/${node.id}` } });
   return (
-    <Breadcrumb
-      homeLinkProps={{ to: '/' }}
-      segments={[
-        { label: 'Organisations', linkProps: { to: '/organisations' } },
-        ...node.ancestors.map((a) => ({ label: a.name, linkProps: { to: `/organisations/${a.id}` } })),
-        { label: node.name, linkProps: { to: `/organisations/${node.id}` } },
-      ]}
-      currentPageLabel={page}
-    />
+    <Breadcrumb homeLinkProps={{ to: '/' }} segments={[...segments, ...via]} currentPageLabel={page ?? node.name} />
   );
 }

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { api } from '../api.js';
 import { useAuth } from '../auth.js';
 import { ErrorAlert, SuccessAlert } from '../components/ErrorAlert.js';
-import { NewPasswordFields, TextField } from '../components/Fields.js';
+import { NewPasswordFields, PasswordField, TextField } from '../components/Fields.js';
 import { Loading } from '../components/Loading.js';
 import { QrCode } from '../components/QrCode.js';
 import { ActionAlerts, useAction } from '../components/useAction.js';
@@ -312,12 +312,10 @@ function DisableTotpForm({ onChanged }: { onChanged: () => void }) {
   return (
     <form onSubmit={submit} aria-label="Désactiver la double authentification">
       <ActionAlerts action={action} errorTitle="Désactivation refusée" />
-      <TextField
+      <PasswordField
         label="Mot de passe actuel"
-        type="password"
         name="password"
         autoComplete="current-password"
-        required
         value={password}
         onChange={setPassword}
       />
@@ -360,12 +358,10 @@ function PasswordSection({ onChanged }: { onChanged: () => void }) {
       <h2 id="mot-de-passe">Mot de passe</h2>
       <form onSubmit={submit} aria-label="Changer de mot de passe">
         <ActionAlerts action={action} errorTitle="Changement refusé" />
-        <TextField
+        <PasswordField
           label="Mot de passe actuel"
-          type="password"
           name="current-password"
           autoComplete="current-password"
-          required
           value={current}
           onChange={setCurrent}
         />

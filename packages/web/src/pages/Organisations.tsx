@@ -1,4 +1,3 @@
-import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Table } from '@codegouvfr/react-dsfr/Table';
@@ -8,6 +7,7 @@ import { api } from '../api.js';
 import { ErrorAlert, SuccessAlert } from '../components/ErrorAlert.js';
 import { CategorySelect, TextField } from '../components/Fields.js';
 import { Loading } from '../components/Loading.js';
+import { NodeBreadcrumb } from '../components/NodeScope.js';
 import { Finess, OrgBadges } from '../components/OrgBadges.js';
 import { PageError } from '../components/PageError.js';
 import { ActionAlerts, useAction } from '../components/useAction.js';
@@ -55,14 +55,7 @@ export function OrganisationPage() {
 
   return (
     <>
-      <Breadcrumb
-        homeLinkProps={{ to: '/' }}
-        segments={[
-          { label: 'Organisations', linkProps: { to: '/organisations' } },
-          ...o.ancestors.map((a) => ({ label: a.name, linkProps: { to: `/organisations/${a.id}` } })),
-        ]}
-        currentPageLabel={o.name}
-      />
+      <NodeBreadcrumb node={o} />
       <h1 data-testid="organisation-name">{o.name}</h1>
       <p>
         <OrgBadges organisation={o} />

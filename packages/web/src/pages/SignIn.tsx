@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, setCsrfToken } from '../api.js';
 import { useAuth } from '../auth.js';
-import { TextField } from '../components/Fields.js';
+import { PasswordField, TextField } from '../components/Fields.js';
 import { ActionAlerts, useAction } from '../components/useAction.js';
 
 interface LoginAnswer {
@@ -107,12 +107,10 @@ export function SignInPage() {
                   />
                 </div>
                 <div className="fr-fieldset__element">
-                  <TextField
+                  <PasswordField
                     label="Mot de passe"
-                    type="password"
                     name="password"
                     autoComplete="current-password"
-                    required
                     value={password}
                     onChange={setPassword}
                   />

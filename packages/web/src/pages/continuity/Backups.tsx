@@ -1,12 +1,11 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useState } from 'react';
 import { api, apiUrl } from '../../api.js';
 import { useAuth } from '../../auth.js';
-import { TextField } from '../../components/Fields.js';
+import { TextAreaField, TextField } from '../../components/Fields.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
 import { ActionNotice, useAction } from '../../components/useAction.js';
@@ -306,11 +305,7 @@ function RecordEditor({ id, onSaved }: { id: number; onSaved: () => void }) {
           </div>
         )}
       </div>
-      <Input
-        textArea
-        label="Contenu JSON"
-        nativeTextAreaProps={{ value: text, rows: 10, onChange: (e) => setText(e.target.value), required: true }}
-      />
+      <TextAreaField label="Contenu JSON" value={text} rows={10} onChange={setText} required />
       <Button type="submit">Enregistrer</Button>
     </form>
   );

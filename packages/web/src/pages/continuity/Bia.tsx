@@ -1,12 +1,11 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useState } from 'react';
 import { api, messageOf } from '../../api.js';
 import { useAuth } from '../../auth.js';
-import { TextField } from '../../components/Fields.js';
+import { TextAreaField, TextField } from '../../components/Fields.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
 import { ActionNotice, useAction } from '../../components/useAction.js';
@@ -270,19 +269,21 @@ function ActivityForm({
           </div>
         ))}
         <div className="fr-col-12">
-          <Input
-            textArea
+          <TextAreaField
             label="Impacts dans le temps"
             hintText="une ligne par palier : heures;niveau (1 faible, 2 modéré, 3 grave, 4 critique);description"
-            nativeTextAreaProps={{ value: f.impacts, onChange: (e) => set('impacts')(e.target.value), rows: 3 }}
+            value={f.impacts}
+            onChange={set('impacts')}
+            rows={3}
           />
         </div>
         <div className="fr-col-12">
-          <Input
-            textArea
+          <TextAreaField
             label="Procédure en mode dégradé"
             hintText="ce que fait le service sur papier pendant l’indisponibilité du système d’information"
-            nativeTextAreaProps={{ value: f.procedure, onChange: (e) => set('procedure')(e.target.value), rows: 5 }}
+            value={f.procedure}
+            onChange={set('procedure')}
+            rows={5}
           />
         </div>
       </div>

@@ -5,7 +5,7 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useMemo, useState } from 'react';
 import { api, apiUrl } from '../../api.js';
 import { useAuth } from '../../auth.js';
-import { TextField } from '../../components/Fields.js';
+import { TextAreaField, TextField } from '../../components/Fields.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
 import { type Action, ActionNotice, useAction } from '../../components/useAction.js';
@@ -367,27 +367,21 @@ function ImportExport({ id, action, reload }: Edit) {
               label="Fichier JSON"
               nativeInputProps={{ type: 'file', accept: '.json,application/json', onChange: readFile('document') }}
             />
-            <Input
-              textArea
+            <TextAreaField
               label="Document JSON"
-              nativeTextAreaProps={{
-                value: texts.document,
-                rows: 6,
-                onChange: (e) => setTexts({ ...texts, document: e.target.value }),
-              }}
+              value={texts.document}
+              rows={6}
+              onChange={(document) => setTexts({ ...texts, document })}
             />
           </>
         ) : (
           (['activities', 'components', 'dependencies'] as const).map((k) => (
-            <Input
+            <TextAreaField
               key={k}
-              textArea
               label={`CSV des ${k === 'activities' ? 'activités' : k === 'components' ? 'composants' : 'dépendances'}`}
-              nativeTextAreaProps={{
-                value: texts[k],
-                rows: 4,
-                onChange: (e) => setTexts({ ...texts, [k]: e.target.value }),
-              }}
+              value={texts[k]}
+              rows={4}
+              onChange={(text) => setTexts({ ...texts, [k]: text })}
             />
           ))
         )}

@@ -1,10 +1,9 @@
-import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
 import { ApiError, api, apiUrl } from '../../api.js';
 import { Loading } from '../../components/Loading.js';
-import { useNodeId } from '../../components/NodeScope.js';
+import { NodeBreadcrumb, useNodeId } from '../../components/NodeScope.js';
 import { PageError } from '../../components/PageError.js';
 import { useLoad } from '../../components/useLoad.js';
 import type { OrganisationDetail } from '../../types.js';
@@ -220,15 +219,10 @@ function ContinuityFrame({
   const o = node.data;
   return (
     <>
-      <Breadcrumb
-        homeLinkProps={{ to: '/' }}
-        segments={[
-          { label: 'Organisations', linkProps: { to: '/organisations' } },
-          ...o.ancestors.map((a) => ({ label: a.name, linkProps: { to: `/organisations/${a.id}` } })),
-          { label: o.name, linkProps: { to: `/organisations/${o.id}` } },
-          { label: 'Continuité (D2)', linkProps: { to: continuityPath(o.id) } },
-        ]}
-        currentPageLabel={title}
+      <NodeBreadcrumb
+        node={o}
+        via={[{ label: 'Continuité (D2)', linkProps: { to: continuityPath(o.id) } }]}
+        page={title}
       />
       <h1>{title}</h1>
       <p className="fr-text--sm">Continuité et reprise d’activité (CaRE, domaine D2) — {o.name}</p>
