@@ -34,6 +34,18 @@ const EnvSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_LABEL: z.string().min(1).default('ProConnect'),
   WEB_DIST: z.string().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'expected an smtp:// or smtps:// URL, e.g. smtp://user:password@relay.example.fr:587')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(320).default('Rempart <ne-pas-repondre@rempart.invalid>'),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  SMTP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  REMINDER_DAYS: z
+    .string()
+    .regex(/^\d{1,3}(,\d{1,3}){0,4}$/, 'expected days before the deadline, comma-separated, e.g. 14,3')
+    .default('14,3'),
 });
 
 export interface Config {
@@ -48,6 +60,16 @@ export interface Config {
   login: { maxFailures: number; lockMs: number; ratePerMinute: number };
   oidc?: { issuer: string; clientId: string; clientSecret: string; label: string };
   webDist?: string;
+  mail: {
+    /** Unset: mail stays in the outbox (nothing is sent). */
+    smtpUrl?: string;
+    from: string;
+    maxAttempts: number;
+    retryBaseMs: number;
+    timeoutMs: number;
+    /** Days before a campaign deadline at which a reminder is sent, most distant first (e.g. 14, 3). */
+    reminderDays: number[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -92,5 +114,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, label: e.OIDC_LABEL }
         : undefined,
     webDist: e.WEB_DIST,
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      retryBaseMs: e.MAIL_RETRY_SECONDS * 1000,
+      timeoutMs: e.SMTP_TIMEOUT_SECONDS * 1000,
+      reminderDays: [...new Set(e.REMINDER_DAYS.split(',').map(Number))].sort((a, b) => b - a),
+    },
   };
 }

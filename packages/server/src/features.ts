@@ -8,6 +8,7 @@ import { campaignRoutes } from './campaigns/routes.js';
 import { continuityRoutes } from './continuity/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { evidenceRoutes } from './evidence/routes.js';
+import { mailRoutes } from './mail/routes.js';
 import { organisationRoutes } from './organisations/routes.js';
 import { resultRoutes } from './results/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
@@ -28,4 +29,5 @@ export const features: FastifyPluginAsync[] = [
   resultRoutes,
   evidenceRoutes,
   campaignRoutes,
+  mailRoutes,
 ];

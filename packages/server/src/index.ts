@@ -20,6 +20,7 @@ export { migrateToLatest } from './db/migrate.js';
 export type { Database } from './db/schema.js';
 export { DEMO_PASSWORD, ensureNation, seedDemo } from './demo.js';
 export { AppError } from './http/errors.js';
+export { type MailJobs, startMailJobs } from './mail/jobs.js';
 export { importFinessExtract, insertNode } from './organisations/queries.js';
 export { issueToken } from './tokens/queries.js';
 export { createAccount, invitationLink } from './users/queries.js';

@@ -8,6 +8,7 @@ import {
   openDatabase,
   ROLE_LABELS,
   seedDemo,
+  startMailJobs,
 } from '@rempart/server';
 import type { Command } from '../command.js';
 
@@ -23,7 +24,9 @@ Options:
   --demo   seed the demo organisation tree and one account per role when the database has no account
 
 Environment: PORT, HOST, DATABASE_URL, REMPART_DATA_DIR, PUBLIC_URL, TRUST_PROXY, SESSION_TTL_HOURS, LOG_LEVEL,
-LOGIN_MAX_FAILURES, LOGIN_LOCK_MINUTES, AUTH_RATE_PER_MINUTE, OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_LABEL`,
+LOGIN_MAX_FAILURES, LOGIN_LOCK_MINUTES, AUTH_RATE_PER_MINUTE, OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_LABEL,
+SMTP_URL (mail delivery; unset: mail stays in the outbox), MAIL_FROM, MAIL_MAX_ATTEMPTS, MAIL_RETRY_SECONDS,
+SMTP_TIMEOUT_SECONDS, REMINDER_DAYS (campaign reminders, default 14,3)`,
   async run(argv) {
     const { values } = parseArgs({ args: argv, options: { demo: { type: 'boolean', default: false } }, strict: true });
     const config = loadConfig();
@@ -32,7 +35,9 @@ LOGIN_MAX_FAILURES, LOGIN_LOCK_MINUTES, AUTH_RATE_PER_MINUTE, OIDC_ISSUER, OIDC_
     await ensureNation(handle.db);
     const seeded = values.demo ? await seedDemo(handle.db) : null;
     const app = await buildApp({ config, db: handle.db, dialect: handle.dialect });
+    const mailJobs = startMailJobs(app);
     const close = async () => {
+      mailJobs.stop();
       await app.close();
       await handle.close();
       process.exit(0);
