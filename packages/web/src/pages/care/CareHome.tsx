@@ -15,6 +15,34 @@ import type { OrganisationDetail } from '../../types.js';
 import { AccessDeniedPage } from '../AccessDenied.js';
 import { type Campaign, type CampaignMember, deadlineText, PROGRESS_LABELS } from './Campaigns.js';
 
+/** A campaign reminder sent by mail, as `GET /organisations/:id/reminders` lists it. */
+interface SentReminder {
+  id: number;
+  campaign: { id: number; name: string; deadline: string };
+  organisation: { id: number; name: string };
+  assessmentId: number;
+  stage: string;
+  day: string;
+  recipients: number;
+  delivery: { sent: number; pending: number; dead: number };
+}
+
+function stageLabel(stage: string): string {
+  if (stage === 'overdue') return 'échéance dépassée';
+  const days = /^j(\d+)$/.exec(stage)?.[1];
+  return days ? `${days} jours avant l’échéance` : stage;
+}
+
+function deliveryLabel(r: SentReminder): string {
+  if (r.recipients === 0) return 'aucun RSSI ni directeur à prévenir';
+  const parts = [
+    r.delivery.sent ? `${r.delivery.sent} envoyé(s)` : null,
+    r.delivery.pending ? `${r.delivery.pending} en attente` : null,
+    r.delivery.dead ? `${r.delivery.dead} en échec` : null,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
 /** The CaRE programme for a node: its self-assessments (establishments) and its dashboard (every level). */
 export function CareHomePage() {
   const scope = useNodeId('care');
@@ -31,6 +59,7 @@ function CareOfNode({ id }: { id: number }) {
     () => api.get<{ items: Array<CampaignMember & { campaign: Campaign }> }>(`/organisations/${id}/todo`),
     [id],
   );
+  const reminders = useLoad(() => api.get<{ items: SentReminder[] }>(`/organisations/${id}/reminders`), [id]);
   const [error, setError] = useState<unknown>(null);
   const [starting, setStarting] = useState(false);
   const failure = node.error ?? assessments.error;
@@ -79,6 +108,25 @@ function CareOfNode({ id }: { id: number }) {
             ))}
           </ul>
         </div>
+      ) : null}
+      {reminders.data && reminders.data.items.length > 0 ? (
+        <section className="fr-mb-3w" data-testid="care-reminders">
+          <h2>Relances envoyées par courriel</h2>
+          <p className="fr-text--sm">
+            Envoyées automatiquement au RSSI et à la direction de chaque établissement dont l’auto-évaluation n’est pas
+            soumise, 14 et 3 jours avant l’échéance puis une fois l’échéance dépassée.
+          </p>
+          <Table
+            headers={['Date', 'Campagne', 'Établissement', 'Motif', 'Envoi']}
+            data={reminders.data.items.map((r) => [
+              formatDate(r.day),
+              r.campaign.name,
+              r.organisation.name,
+              stageLabel(r.stage),
+              deliveryLabel(r),
+            ])}
+          />
+        </section>
       ) : null}
       {error ? <ErrorAlert error={error} title="Création impossible" /> : null}
       <h2>Auto-évaluations</h2>
