@@ -9,12 +9,14 @@ import { loadConfig } from '../src/config.js';
 import type { DatabaseHandle } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createUser, PASSWORD } from '../test/fixtures.js';
-import { REGIONS, seedNation } from './seed.js';
+import { GROUPS_PER_REGION, REGIONS, seedNation } from './seed.js';
 import { percentile, withDatabase } from './support.js';
 
 const ESTABLISHMENTS = Number(process.env.BENCH_ESTABLISHMENTS ?? 40_000);
 const YEARS = 5;
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+/** BENCH_GROUPS=1: the variant where groups answer for one establishment in 8 (see `seedNation`). */
+const GROUPS = process.env.BENCH_GROUPS === '1';
 
 /** The raw aggregation the dashboard needs, in one SQL statement: per region, counts and mean score. */
 async function rawAggregation(handle: DatabaseHandle) {
@@ -43,7 +45,7 @@ async function run(kind: 'sqlite' | 'postgres') {
   try {
     await migrateToLatest(handle);
     const t0 = performance.now();
-    await seedNation(handle, ESTABLISHMENTS, YEARS);
+    await seedNation(handle, ESTABLISHMENTS, YEARS, { groups: GROUPS });
     const seedSeconds = (performance.now() - t0) / 1000;
     await createUser(handle.db, 'bench@sante.gouv.fr', [{ role: 'national_analyst', organisationId: 1 }]);
     const app = await buildApp({
@@ -62,11 +64,13 @@ async function run(kind: 'sqlite' | 'postgres') {
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
     const path = '/api/organisations/1/dashboard?groupBy=region&limit=100';
     const check = (await (await fetch(`${base}${path}`, { headers: { cookie } })).json()) as {
-      counts: { organisations: number; submitted: number };
+      counts: { organisations: number; submitted: number; covered: number };
       groups: unknown[];
     };
     if (check.counts.organisations !== ESTABLISHMENTS || check.counts.submitted !== ESTABLISHMENTS)
       throw new Error(`unexpected dashboard counts ${JSON.stringify(check.counts)}`);
+    if (check.counts.covered !== (GROUPS ? Math.ceil(ESTABLISHMENTS / 8) : 0))
+      throw new Error(`unexpected covered count ${check.counts.covered}`);
     if (check.groups.length !== REGIONS.length) throw new Error('expected one group per region');
 
     const http: number[] = [];
@@ -92,7 +96,7 @@ async function run(kind: 'sqlite' | 'postgres') {
     http.sort((x, y) => x - y);
     direct.sort((x, y) => x - y);
     console.log(
-      `bench:dashboard ${kind.padEnd(8)} HTTP GET national dashboard (${ESTABLISHMENTS} establishments × ${YEARS} assessments, groupBy=region, limit=100): ` +
+      `bench:dashboard ${kind.padEnd(8)} HTTP GET national dashboard (${ESTABLISHMENTS} establishments × ${YEARS} assessments${GROUPS ? `, ${Math.ceil(ESTABLISHMENTS / 8)} answered for by ${REGIONS.length * GROUPS_PER_REGION} group files` : ''}, groupBy=region, limit=100): ` +
         `p50 ${percentile(http, 50).toFixed(0)} ms, p95 ${percentile(http, 95).toFixed(0)} ms (${RUNS} sequential requests; seeded in ${seedSeconds.toFixed(0)} s; ${load})`,
     );
     console.log(

@@ -89,11 +89,21 @@ function prng(seed: number) {
   };
 }
 
+/** Groups (GHT-like) per region in the `groups` variant. */
+export const GROUPS_PER_REGION = 10;
+
 /**
  * Nation → 13 regions → 40,000 legal entities (categories and departments spread), each with 5 yearly
  * assessments (4 signed, the last submitted), one snapshot each, and the status row (`assessment_latest`) on the last one.
+ * With `groups`: 10 groups per region; one establishment in 4 sits in a group, and half of those (one in 8) have no
+ * file of their own — their group's file (5 yearly assessments too) answers for them.
  */
-export async function seedNation(handle: DatabaseHandle, ESTABLISHMENTS: number, YEARS: number): Promise<void> {
+export async function seedNation(
+  handle: DatabaseHandle,
+  ESTABLISHMENTS: number,
+  YEARS: number,
+  options: { groups?: boolean } = {},
+): Promise<void> {
   const db = handle.db;
   const { id: versionId, referential } = await referentialRow(db, 'care', undefined);
   const objectives = [...indexReferential(referential).objectives.keys()];
@@ -130,10 +140,37 @@ export async function seedNation(handle: DatabaseHandle, ESTABLISHMENTS: number,
       updated_at: at(2020),
     });
   });
-  const first = 2 + REGIONS.length;
+  const groupIds = new Map<number, number[]>();
+  if (options.groups) {
+    REGIONS.forEach((code, r) => {
+      const ids = Array.from({ length: GROUPS_PER_REGION }, (_, g) => 2 + REGIONS.length + r * GROUPS_PER_REGION + g);
+      groupIds.set(r, ids);
+      for (const id of ids)
+        orgs.push({
+          id,
+          kind: 'group',
+          name: `GHT ${id}`,
+          finess: null,
+          category: null,
+          region_code: code,
+          department: null,
+          parent_id: 2 + r,
+          path: `/1/${2 + r}/${id}/`,
+          depth: 2,
+          created_at: at(2020),
+          updated_at: at(2020),
+        });
+    });
+  }
+  const first = 2 + REGIONS.length + REGIONS.length * (options.groups ? GROUPS_PER_REGION : 0);
+  const groupOf = (e: number) =>
+    options.groups && e % 4 === 0
+      ? groupIds.get(e % REGIONS.length)![Math.floor(e / REGIONS.length) % GROUPS_PER_REGION]!
+      : null;
   for (let e = 0; e < ESTABLISHMENTS; e++) {
     const id = first + e;
     const r = e % REGIONS.length;
+    const group = groupOf(e);
     orgs.push({
       id,
       kind: 'legal_entity',
@@ -142,9 +179,9 @@ export async function seedNation(handle: DatabaseHandle, ESTABLISHMENTS: number,
       category: CATEGORIES[e % CATEGORIES.length],
       region_code: REGIONS[r],
       department: String(1 + ((e * 7) % 95)).padStart(2, '0'),
-      parent_id: 2 + r,
-      path: `/1/${2 + r}/${id}/`,
-      depth: 2,
+      parent_id: group ?? 2 + r,
+      path: group ? `/1/${2 + r}/${group}/${id}/` : `/1/${2 + r}/${id}/`,
+      depth: group ? 3 : 2,
       created_at: at(2020),
       updated_at: at(2020),
     });
@@ -180,8 +217,15 @@ export async function seedNation(handle: DatabaseHandle, ESTABLISHMENTS: number,
     snapshots = [];
     latest = [];
   };
-  for (let e = 0; e < ESTABLISHMENTS; e++) {
-    const orgId = first + e;
+  // Who holds files: every establishment (but, with groups, those answered for by their group), and the groups.
+  const holders = [
+    ...Array.from({ length: ESTABLISHMENTS }, (_, e) => ({
+      orgId: first + e,
+      category: CATEGORIES[e % CATEGORIES.length],
+    })).filter((_, e) => !(options.groups && e % 8 === 0)),
+    ...[...groupIds.values()].flat().map((orgId) => ({ orgId, category: 'public' })),
+  ];
+  for (const { orgId, category } of holders) {
     const level = random();
     for (let y = 0; y < YEARS; y++) {
       const id = ++assessmentId;
@@ -195,7 +239,7 @@ export async function seedNation(handle: DatabaseHandle, ESTABLISHMENTS: number,
         id,
         organisation_id: orgId,
         referential_version_id: versionId,
-        category: CATEGORIES[e % CATEGORIES.length],
+        category,
         status: last ? 'submitted' : 'signed',
         revision: 3,
         answers: '{}',
