@@ -12,11 +12,13 @@ import { assertInScope, parseScope } from '../src/scope/scope.js';
 import { buildTestbed, type Testbed } from './testbed.js';
 
 const PORTS = parsePorts('1-1100,2575,3389,5900,5938,7070,8080,8443,11112');
+// Ports whose answers the testbed drops silently (a filtering firewall): no RST, no SYN-ACK.
+const DROPPED = [9, 1023];
 let testbed: Testbed;
 let result: ExposureScanResult;
 
 beforeAll(async () => {
-  testbed = await buildTestbed();
+  testbed = await buildTestbed({ dropPorts: DROPPED });
   const scope = parseScope(JSON.stringify({ establishment: 'CH Testbed', domains: [], ranges: [testbed.cidr] }), {
     lab: true,
   });
@@ -35,6 +37,14 @@ describe('exposure scan of the namespace testbed', () => {
   it('finds exactly the planted open ports', () => {
     const open = result.ports.filter((p) => p.state === 'open').map((p) => `${p.host}:${p.port}`);
     expect(open.sort()).toEqual(testbed.services.map((s) => `${s.host}:${s.port}`).sort());
+  });
+
+  it('reports silently dropped ports filtered after one retry, every other port after one attempt', () => {
+    const byState = (p: { port: number; state: string; attempts: number }) =>
+      DROPPED.includes(p.port) ? `${p.state}/${p.attempts}` : p.state === 'filtered' ? 'filtered' : `${p.attempts}`;
+    const seen = new Set(result.ports.map(byState));
+    expect(seen).toEqual(new Set(['filtered/2', '1']));
+    expect(result.ports).toHaveLength(testbed.addresses.length * PORTS.length);
   });
 
   it('identifies each planted service', () => {

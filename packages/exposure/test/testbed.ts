@@ -118,7 +118,14 @@ function expiredSelfSigned(dir: string): { key: string; cert: string } {
  * Creates namespace `rxexp<id>` with addresses 10.213.<subnet>.10 … (subnet random unless given) and starts the planted services on the
  * first six: HTTP (no security headers), HTTPS (expired self-signed, TLS 1.0 accepted), SSH, Telnet, SMB, DICOM.
  */
-export async function buildTestbed(options: { extraAddresses?: number; subnet?: number } = {}): Promise<Testbed> {
+export async function buildTestbed(
+  options: {
+    extraAddresses?: number;
+    subnet?: number;
+    /** TCP ports whose answers (RST or SYN-ACK) every testbed address silently drops, as a filtering firewall does. */
+    dropPorts?: readonly number[];
+  } = {},
+): Promise<Testbed> {
   const ip = need('ip');
   const sshd = need('sshd');
   const smbd = need('smbd');
@@ -177,6 +184,12 @@ export async function buildTestbed(options: { extraAddresses?: number; subnet?: 
     run(ip, ['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
     for (const a of addresses) run(ip, ['netns', 'exec', ns, 'ip', 'addr', 'add', `${a}/24`, 'dev', vn]);
     run(ip, ['netns', 'exec', ns, 'ip', 'link', 'set', vn, 'up']);
+    if (options.dropPorts?.length) {
+      // Replies from these ports are routed to a blackhole: the scanner sees no answer at all (filtered).
+      run(ip, ['netns', 'exec', ns, 'ip', 'route', 'add', 'blackhole', 'default', 'table', '100']);
+      for (const p of options.dropPorts)
+        run(ip, ['netns', 'exec', ns, 'ip', 'rule', 'add', 'ipproto', 'tcp', 'sport', String(p), 'lookup', '100']);
+    }
 
     const [http, https, ssh, telnet, smb, dicom] = addresses as [string, string, string, string, string, string];
     const services: PlantedService[] = [

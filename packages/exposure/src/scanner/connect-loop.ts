@@ -183,6 +183,7 @@ export function connectLoop(net: LoopNet, job: LoopJob, report: (batch: Int32Arr
         else start();
       },
       expire: () => {
+        if (slot.target < 0 || outcome !== PENDING) return;
         outcome = TIMED_OUT;
         slot.deadline = Number.POSITIVE_INFINITY;
         socket.destroy();
@@ -225,7 +226,13 @@ export function connectLoop(net: LoopNet, job: LoopJob, report: (batch: Int32Arr
   const tick = Math.max(5, Math.min(50, job.minTimeoutMs / 4));
   const sweep = setInterval(() => {
     const now = performance.now();
-    for (const slot of slots) if (slot.deadline <= now) slot.expire();
+    const due = slots.filter((slot) => slot.deadline <= now);
+    // Expire in the check phase, after the poll phase: a connection the kernel completed while this
+    // thread was starved of CPU is then seen as answered rather than counted as a timeout.
+    if (due.length > 0)
+      setImmediate(() => {
+        for (const slot of due) if (slot.deadline <= now) slot.expire();
+      });
     if (now - lastFlush >= 100) flush();
   }, tick);
   const count = Math.max(0, Math.min(job.slots, total));
