@@ -2,6 +2,7 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Tile } from '@codegouvfr/react-dsfr/Tile';
 import { Link } from 'react-router-dom';
 import { useAuth } from '../auth.js';
+import { ColumnTable } from '../components/ColumnTable.js';
 import { KIND_SHORT } from '../labels.js';
 
 /** Home: who is signed in, with which roles on which nodes, and where to go next. */
@@ -47,35 +48,17 @@ export function HomePage() {
       {me.grants.length === 0 ? (
         <p>Aucun rôle ne vous est attribué : demandez-en un à votre référent.</p>
       ) : (
-        <div className="fr-table" data-testid="home-grants">
-          <div className="fr-table__wrapper">
-            <div className="fr-table__container">
-              <div className="fr-table__content">
-                <table>
-                  <caption>Rôles attribués à votre compte</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Rôle</th>
-                      <th scope="col">Sur</th>
-                      <th scope="col">Niveau</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {me.grants.map((g) => (
-                      <tr key={`${g.role}-${g.organisationId}`}>
-                        <td>{g.roleLabel}</td>
-                        <td>
-                          <Link to={`/organisations/${g.organisationId}`}>{g.organisationName}</Link>
-                        </td>
-                        <td>{KIND_SHORT[g.organisationKind] ?? g.organisationKind}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
-        </div>
+        <ColumnTable caption="Rôles attribués à votre compte" testId="home-grants" headers={['Rôle', 'Sur', 'Niveau']}>
+          {me.grants.map((g) => (
+            <tr key={`${g.role}-${g.organisationId}`}>
+              <td>{g.roleLabel}</td>
+              <td>
+                <Link to={`/organisations/${g.organisationId}`}>{g.organisationName}</Link>
+              </td>
+              <td>{KIND_SHORT[g.organisationKind] ?? g.organisationKind}</td>
+            </tr>
+          ))}
+        </ColumnTable>
       )}
       <h2 className="fr-mt-4w">Accès rapides</h2>
       <div className="fr-grid-row fr-grid-row--gutters">

@@ -4,6 +4,7 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api.js';
+import { ColumnTable } from '../components/ColumnTable.js';
 import { TextField } from '../components/Fields.js';
 import { Loading } from '../components/Loading.js';
 import { NodeBreadcrumb, useNodeId } from '../components/NodeScope.js';
@@ -50,68 +51,52 @@ function UsersOfNode({ id }: { id: number }) {
       {users.data.items.length === 0 ? (
         <p>Aucun compte n’a de rôle dans ce périmètre.</p>
       ) : (
-        <div className="fr-table" data-testid="users">
-          <div className="fr-table__wrapper">
-            <div className="fr-table__container">
-              <div className="fr-table__content">
-                <table>
-                  <caption>{users.data.items.length} compte(s)</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Nom</th>
-                      <th scope="col">Adresse électronique</th>
-                      <th scope="col">Sécurité</th>
-                      <th scope="col">Rôles dans ce périmètre</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {users.data.items.map((u) => (
-                      <tr key={u.id}>
-                        <td>{u.displayName}</td>
-                        <td>{u.email}</td>
-                        <td>
-                          {u.disabled ? (
-                            <Badge small severity="error">
-                              Désactivé
-                            </Badge>
-                          ) : u.totpEnabled ? (
-                            <Badge small severity="success">
-                              Double authentification
-                            </Badge>
-                          ) : (
-                            <Badge small severity="warning">
-                              Mot de passe seul
-                            </Badge>
-                          )}
-                        </td>
-                        <td>
-                          <ul className="fr-raw-list">
-                            {u.grants.map((g) => (
-                              <li key={g.id} className="fr-mb-1v">
-                                {g.roleLabel} —{' '}
-                                <Link to={`/organisations/${g.organisationId}`}>{g.organisationName}</Link>
-                                {g.detailedFindings && ' (constats détaillés)'}{' '}
-                                <Button
-                                  size="small"
-                                  priority="tertiary no outline"
-                                  iconId="fr-icon-delete-line"
-                                  title={`Retirer le rôle ${g.roleLabel} de ${u.displayName}`}
-                                  onClick={() => void revoke(g.id, `${g.roleLabel} (${u.displayName})`)}
-                                >
-                                  Retirer
-                                </Button>
-                              </li>
-                            ))}
-                          </ul>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
-        </div>
+        <ColumnTable
+          caption={`${users.data.items.length} compte(s)`}
+          testId="users"
+          headers={['Nom', 'Adresse électronique', 'Sécurité', 'Rôles dans ce périmètre']}
+        >
+          {users.data.items.map((u) => (
+            <tr key={u.id}>
+              <td>{u.displayName}</td>
+              <td>{u.email}</td>
+              <td>
+                {u.disabled ? (
+                  <Badge small severity="error">
+                    Désactivé
+                  </Badge>
+                ) : u.totpEnabled ? (
+                  <Badge small severity="success">
+                    Double authentification
+                  </Badge>
+                ) : (
+                  <Badge small severity="warning">
+                    Mot de passe seul
+                  </Badge>
+                )}
+              </td>
+              <td>
+                <ul className="fr-raw-list">
+                  {u.grants.map((g) => (
+                    <li key={g.id} className="fr-mb-1v">
+                      {g.roleLabel} — <Link to={`/organisations/${g.organisationId}`}>{g.organisationName}</Link>
+                      {g.detailedFindings && ' (constats détaillés)'}{' '}
+                      <Button
+                        size="small"
+                        priority="tertiary no outline"
+                        iconId="fr-icon-delete-line"
+                        title={`Retirer le rôle ${g.roleLabel} de ${u.displayName}`}
+                        onClick={() => void revoke(g.id, `${g.roleLabel} (${u.displayName})`)}
+                      >
+                        Retirer
+                      </Button>
+                    </li>
+                  ))}
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </ColumnTable>
       )}
       <div className="fr-grid-row fr-grid-row--gutters fr-mt-4w">
         <div className="fr-col-12 fr-col-lg-6">

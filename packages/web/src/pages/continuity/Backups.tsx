@@ -5,6 +5,7 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useState } from 'react';
 import { api, apiUrl } from '../../api.js';
 import { useAuth } from '../../auth.js';
+import { ColumnTable } from '../../components/ColumnTable.js';
 import { TextAreaField, TextField } from '../../components/Fields.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
@@ -109,48 +110,40 @@ function Backups({ id }: { id: number }) {
         Calculés à partir des données de ce module ; ils pré-remplissent l’auto-évaluation CaRE (réponses pré-remplies
         signalées comme telles, avec leur source).
       </p>
-      <div className="fr-table fr-table--no-caption" data-testid="d2-indicators">
-        <table>
-          <caption>Indicateurs D2</caption>
-          <thead>
-            <tr>
-              <th scope="col">Indicateur</th>
-              <th scope="col">Statut</th>
-              <th scope="col">Valeur et seuil</th>
-              <th scope="col">Preuves et motifs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {indicators.data.items.map((i) => (
-              <tr key={i.id}>
-                <td>
-                  <strong>{i.id}</strong> {i.title}
-                </td>
-                <td>
-                  <Badge small severity={INDICATOR_STATUS[i.status].severity}>
-                    {INDICATOR_STATUS[i.status].label}
-                  </Badge>
-                </td>
-                <td className="fr-text--xs">
-                  {i.value}
-                  <br />
-                  seuil : {i.threshold}
-                </td>
-                <td className="fr-text--xs">
-                  {i.evidence.map((e) => (
-                    <div key={`${e.source}-${e.id}`}>
-                      Source : {SOURCES[e.source] ?? e.source} « {e.label} »{e.date ? ` (${e.date})` : ''}
-                    </div>
-                  ))}
-                  {i.reasons.map((r) => (
-                    <div key={r}>• {r}</div>
-                  ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ColumnTable
+        caption="Indicateurs D2"
+        captionHidden
+        testId="d2-indicators"
+        headers={['Indicateur', 'Statut', 'Valeur et seuil', 'Preuves et motifs']}
+      >
+        {indicators.data.items.map((i) => (
+          <tr key={i.id}>
+            <td>
+              <strong>{i.id}</strong> {i.title}
+            </td>
+            <td>
+              <Badge small severity={INDICATOR_STATUS[i.status].severity}>
+                {INDICATOR_STATUS[i.status].label}
+              </Badge>
+            </td>
+            <td className="fr-text--xs">
+              {i.value}
+              <br />
+              seuil : {i.threshold}
+            </td>
+            <td className="fr-text--xs">
+              {i.evidence.map((e) => (
+                <div key={`${e.source}-${e.id}`}>
+                  Source : {SOURCES[e.source] ?? e.source} « {e.label} »{e.date ? ` (${e.date})` : ''}
+                </div>
+              ))}
+              {i.reasons.map((r) => (
+                <div key={r}>• {r}</div>
+              ))}
+            </td>
+          </tr>
+        ))}
+      </ColumnTable>
 
       <h2>Sauvegardes (règle 3-2-1-1-0)</h2>
       {datasets.data.items.length === 0 ? (
@@ -197,46 +190,36 @@ function Backups({ id }: { id: number }) {
           description="Aucun exercice enregistré : un test terrain de PCA (D2.O1.D) et un test de restauration (D2.O4) sont attendus."
         />
       ) : (
-        <div className="fr-table fr-table--no-caption">
-          <table>
-            <caption>Exercices</caption>
-            <thead>
-              <tr>
-                <th scope="col">Exercice</th>
-                <th scope="col">Date</th>
-                <th scope="col">Participants</th>
-                <th scope="col">Constats</th>
-                <th scope="col">Objectifs prouvés</th>
-              </tr>
-            </thead>
-            <tbody>
-              {exercises.data.items.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <strong>{e.title}</strong>
-                    <br />
-                    <span className="fr-text--xs">
-                      {EXERCISE_KINDS[e.kind] ?? e.kind} — {e.scenario.slice(0, 200)}
-                    </span>
-                  </td>
-                  <td>{e.date}</td>
-                  <td>{e.participants.length}</td>
-                  <td className="fr-text--xs">{e.findings.slice(0, 5).join(' · ') || '—'}</td>
-                  <td>
-                    {e.proofs.map((p) => (
-                      <div key={p.objective}>
-                        <Badge small severity={p.proven ? 'success' : 'warning'}>
-                          {p.objective} {p.proven ? 'prouvé' : 'non prouvé'}
-                        </Badge>
-                        {!p.proven && <div className="fr-text--xs">{p.reasons.join(' ; ')}</div>}
-                      </div>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ColumnTable
+          caption="Exercices"
+          captionHidden
+          headers={['Exercice', 'Date', 'Participants', 'Constats', 'Objectifs prouvés']}
+        >
+          {exercises.data.items.map((e) => (
+            <tr key={e.id}>
+              <td>
+                <strong>{e.title}</strong>
+                <br />
+                <span className="fr-text--xs">
+                  {EXERCISE_KINDS[e.kind] ?? e.kind} — {e.scenario.slice(0, 200)}
+                </span>
+              </td>
+              <td>{e.date}</td>
+              <td>{e.participants.length}</td>
+              <td className="fr-text--xs">{e.findings.slice(0, 5).join(' · ') || '—'}</td>
+              <td>
+                {e.proofs.map((p) => (
+                  <div key={p.objective}>
+                    <Badge small severity={p.proven ? 'success' : 'warning'}>
+                      {p.objective} {p.proven ? 'prouvé' : 'non prouvé'}
+                    </Badge>
+                    {!p.proven && <div className="fr-text--xs">{p.reasons.join(' ; ')}</div>}
+                  </div>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </ColumnTable>
       )}
       <RecordEditor
         id={id}

@@ -5,6 +5,7 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useState } from 'react';
 import { api, messageOf } from '../../api.js';
 import { useAuth } from '../../auth.js';
+import { ColumnTable } from '../../components/ColumnTable.js';
 import { TextAreaField, TextField } from '../../components/Fields.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
@@ -50,68 +51,65 @@ function Bia({ id }: { id: number }) {
       {activities.length === 0 ? (
         <p>Aucune activité critique décrite pour l’instant.</p>
       ) : (
-        <div className="fr-table fr-table--no-caption" data-testid="bia-activities">
-          <table>
-            <caption>Activités critiques</caption>
-            <thead>
-              <tr>
-                <th scope="col">Activité</th>
-                <th scope="col">Priorité</th>
-                <th scope="col">DMIA</th>
-                <th scope="col">RTO</th>
-                <th scope="col">RPO</th>
-                <th scope="col">Responsable</th>
-                <th scope="col">Impacts dans le temps</th>
-                <th scope="col">Mode dégradé</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {activities.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    <strong>{a.name}</strong>
-                    <br />
-                    <span className="fr-text--xs">
-                      {ACTIVITY_KIND_LABELS[a.kind]} · {a.id}
-                    </span>
-                  </td>
-                  <td>
-                    <Badge small severity={a.priority <= 2 ? 'error' : a.priority === 3 ? 'warning' : 'info'}>
-                      P{a.priority}
-                    </Badge>
-                  </td>
-                  <td>{formatHours(a.mtdHours)}</td>
-                  <td>{formatHours(a.rtoHours)}</td>
-                  <td>{formatHours(a.rpoHours)}</td>
-                  <td>{a.owner}</td>
-                  <td>
-                    {a.impacts.length === 0
-                      ? '—'
-                      : a.impacts.map((s) => (
-                          <div key={`${s.afterHours}-${s.level}`} className="fr-text--xs fr-mb-0">
-                            après {formatHours(s.afterHours)} : {IMPACT_LEVELS[s.level]}
-                            {s.description ? ` — ${s.description}` : ''}
-                          </div>
-                        ))}
-                  </td>
-                  <td className="fr-text--xs">
-                    {a.degradedModeProcedure ? a.degradedModeProcedure.slice(0, 160) : <em>non décrit</em>}
-                    {a.degradedModeProcedure.length > 160 ? '…' : ''}
-                  </td>
-                  <td>
-                    <Button size="small" priority="secondary" onClick={() => setEditing(a)}>
-                      Modifier
-                    </Button>{' '}
-                    <Button size="small" priority="tertiary" onClick={() => remove(a)}>
-                      Supprimer
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ColumnTable
+          caption="Activités critiques"
+          captionHidden
+          testId="bia-activities"
+          headers={[
+            'Activité',
+            'Priorité',
+            'DMIA',
+            'RTO',
+            'RPO',
+            'Responsable',
+            'Impacts dans le temps',
+            'Mode dégradé',
+            'Actions',
+          ]}
+        >
+          {activities.map((a) => (
+            <tr key={a.id}>
+              <td>
+                <strong>{a.name}</strong>
+                <br />
+                <span className="fr-text--xs">
+                  {ACTIVITY_KIND_LABELS[a.kind]} · {a.id}
+                </span>
+              </td>
+              <td>
+                <Badge small severity={a.priority <= 2 ? 'error' : a.priority === 3 ? 'warning' : 'info'}>
+                  P{a.priority}
+                </Badge>
+              </td>
+              <td>{formatHours(a.mtdHours)}</td>
+              <td>{formatHours(a.rtoHours)}</td>
+              <td>{formatHours(a.rpoHours)}</td>
+              <td>{a.owner}</td>
+              <td>
+                {a.impacts.length === 0
+                  ? '—'
+                  : a.impacts.map((s) => (
+                      <div key={`${s.afterHours}-${s.level}`} className="fr-text--xs fr-mb-0">
+                        après {formatHours(s.afterHours)} : {IMPACT_LEVELS[s.level]}
+                        {s.description ? ` — ${s.description}` : ''}
+                      </div>
+                    ))}
+              </td>
+              <td className="fr-text--xs">
+                {a.degradedModeProcedure ? a.degradedModeProcedure.slice(0, 160) : <em>non décrit</em>}
+                {a.degradedModeProcedure.length > 160 ? '…' : ''}
+              </td>
+              <td>
+                <Button size="small" priority="secondary" onClick={() => setEditing(a)}>
+                  Modifier
+                </Button>{' '}
+                <Button size="small" priority="tertiary" onClick={() => remove(a)}>
+                  Supprimer
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </ColumnTable>
       )}
       {editing === null ? (
         <Button iconId="fr-icon-add-line" onClick={() => setEditing('new')}>

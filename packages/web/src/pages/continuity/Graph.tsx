@@ -5,6 +5,7 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useMemo, useState } from 'react';
 import { api, apiUrl } from '../../api.js';
 import { useAuth } from '../../auth.js';
+import { ColumnTable } from '../../components/ColumnTable.js';
 import { TextAreaField, TextField } from '../../components/Fields.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
@@ -65,39 +66,29 @@ function ComponentTable({ id, graph, action, reload }: { graph: Graph } & Edit) 
       return `Composant « ${c.name} » supprimé (${r.removedDependencies} dépendance(s) retirée(s)).`;
     });
   return (
-    <div className="fr-table fr-table--no-caption" data-testid="continuity-components">
-      <table>
-        <caption>Composants</caption>
-        <thead>
-          <tr>
-            <th scope="col">Composant</th>
-            <th scope="col">Type</th>
-            <th scope="col">Priorité</th>
-            <th scope="col">Durée de restauration</th>
-            <th scope="col">Alternative</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {graph.components.map((c) => (
-            <tr key={c.id}>
-              <td>
-                <strong>{c.name}</strong> <span className="fr-text--xs">({c.id})</span>
-              </td>
-              <td>{COMPONENT_KIND_LABELS[c.kind] ?? c.kind}</td>
-              <td>P{c.priority}</td>
-              <td>{formatHours(c.restoreHours)}</td>
-              <td>{c.hasAlternative ? 'oui' : 'non'}</td>
-              <td>
-                <Button size="small" priority="tertiary" onClick={() => remove(c)}>
-                  Supprimer
-                </Button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ColumnTable
+      caption="Composants"
+      captionHidden
+      testId="continuity-components"
+      headers={['Composant', 'Type', 'Priorité', 'Durée de restauration', 'Alternative', 'Actions']}
+    >
+      {graph.components.map((c) => (
+        <tr key={c.id}>
+          <td>
+            <strong>{c.name}</strong> <span className="fr-text--xs">({c.id})</span>
+          </td>
+          <td>{COMPONENT_KIND_LABELS[c.kind] ?? c.kind}</td>
+          <td>P{c.priority}</td>
+          <td>{formatHours(c.restoreHours)}</td>
+          <td>{c.hasAlternative ? 'oui' : 'non'}</td>
+          <td>
+            <Button size="small" priority="tertiary" onClick={() => remove(c)}>
+              Supprimer
+            </Button>
+          </td>
+        </tr>
+      ))}
+    </ColumnTable>
   );
 }
 

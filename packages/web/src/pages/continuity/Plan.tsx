@@ -3,6 +3,7 @@ import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { useMemo, useState } from 'react';
 import { api } from '../../api.js';
+import { ColumnTable } from '../../components/ColumnTable.js';
 import { TextField } from '../../components/Fields.js';
 import { Loading } from '../../components/Loading.js';
 import { PageError } from '../../components/PageError.js';
@@ -130,39 +131,28 @@ function PlanView({ graph, plan, testId }: { graph: Graph; plan: RestorePlan; te
 function ActivityTable({ activities }: { activities: ActivityRecovery[] }) {
   if (activities.length === 0) return <p>Aucune activité.</p>;
   return (
-    <div className="fr-table fr-table--no-caption">
-      <table>
-        <caption>Reprise des activités</caption>
-        <thead>
-          <tr>
-            <th scope="col">Activité</th>
-            <th scope="col">Reprise au plus tôt</th>
-            <th scope="col">RTO</th>
-            <th scope="col">DMIA</th>
-            <th scope="col">Statut</th>
-            <th scope="col">Attend</th>
-          </tr>
-        </thead>
-        <tbody>
-          {activities.map((a) => (
-            <tr key={a.id}>
-              <td>
-                {a.name} (P{a.priority})
-              </td>
-              <td>{a.impacted ? formatHours(a.recoveryHours) : '—'}</td>
-              <td>{formatHours(a.rtoHours)}</td>
-              <td>{formatHours(a.mtdHours)}</td>
-              <td>
-                <Badge small severity={STATUS[a.status].severity}>
-                  {STATUS[a.status].label}
-                </Badge>
-              </td>
-              <td>{a.lastDependency ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ColumnTable
+      caption="Reprise des activités"
+      captionHidden
+      headers={['Activité', 'Reprise au plus tôt', 'RTO', 'DMIA', 'Statut', 'Attend']}
+    >
+      {activities.map((a) => (
+        <tr key={a.id}>
+          <td>
+            {a.name} (P{a.priority})
+          </td>
+          <td>{a.impacted ? formatHours(a.recoveryHours) : '—'}</td>
+          <td>{formatHours(a.rtoHours)}</td>
+          <td>{formatHours(a.mtdHours)}</td>
+          <td>
+            <Badge small severity={STATUS[a.status].severity}>
+              {STATUS[a.status].label}
+            </Badge>
+          </td>
+          <td>{a.lastDependency ?? '—'}</td>
+        </tr>
+      ))}
+    </ColumnTable>
   );
 }
 
