@@ -40,6 +40,7 @@ export const EXPOSURE_CONDITIONS = [
   'http-missing-security-headers',
   'dns-missing-dmarc',
   'dns-missing-spf',
+  'dns-missing-dnssec',
 ] as const;
 export type ExposureCondition = (typeof EXPOSURE_CONDITIONS)[number];
 

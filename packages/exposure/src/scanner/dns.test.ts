@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkDomain, observationsFromDomain } from './dns.js';
+import { defaultRuleSet, evaluate, score } from '../rules/rules.js';
+import { checkDomain, countAnswers, observationsFromDomain } from './dns.js';
 
 // A small authoritative-style DNS server on loopback, answering from a fixed zone table.
 type Rr = { type: number; rdata: Buffer };
@@ -16,6 +17,12 @@ const ZONE: Record<string, Rr[]> = {
   'ch-exemple.test': [txt('v=spf1 mx -all'), mx(10, 'mail.ch-exemple.test'), dnskey],
   '_dmarc.ch-exemple.test': [txt('v=DMARC1; p=reject')],
   'ch-nu.test': [],
+  'ch-tronque.test': [],
+  // Mail records in place but no DNSKEY: the zone is not signed.
+  'ch-nonsigne.test': [txt('v=spf1 -all')],
+  '_dmarc.ch-nonsigne.test': [txt('v=DMARC1; p=quarantine')],
+  // An alias: the DNSKEY question is answered by a CNAME, which is not a key.
+  'ch-alias.test': [{ type: 5, rdata: Buffer.from([4, 0x61, 0x75, 0x74, 0x72, 4, 0x74, 0x65, 0x73, 0x74, 0]) }],
 };
 
 let server: Socket;
@@ -38,10 +45,15 @@ function answer(msg: Buffer): Buffer | undefined {
   const records = ZONE[name];
   const header = Buffer.alloc(12);
   msg.copy(header, 0, 0, 2);
-  const rrs = (records ?? []).filter((r) => r.type === qtype);
+  const rrs = (records ?? []).filter((r) => r.type === qtype || r.type === 5);
   header.writeUInt16BE(0x8180 | (records === undefined ? 3 : 0), 2);
   header.writeUInt16BE(1, 4);
   header.writeUInt16BE(rrs.length, 6);
+  // A hostile answer to DNSKEY: it announces 65,535 records and carries one.
+  if (name === 'ch-tronque.test' && qtype === 48) {
+    header.writeUInt16BE(0xffff, 6);
+    rrs.push(dnskey);
+  }
   const body = rrs.map((r) => {
     const h = Buffer.alloc(12);
     h.writeUInt16BE(0xc00c, 0);
@@ -86,7 +98,51 @@ describe('checkDomain through a configured resolver', () => {
     expect(observationsFromDomain(facts).map((o) => o.kind === 'condition' && o.condition)).toEqual([
       'dns-missing-spf',
       'dns-missing-dmarc',
+      'dns-missing-dnssec',
     ]);
+  });
+
+  it('turns an unsigned zone into the DNSSEC finding with its points, and a signed one into none', async () => {
+    const server = [`127.0.0.1:${port}`];
+    const unsigned = await checkDomain('ch-nonsigne.test', { servers: server, timeoutMs: 1000 });
+    expect(unsigned).toMatchObject({ spf: 'v=spf1 -all', dnssec: false, errors: [] });
+    const findings = evaluate(defaultRuleSet(), observationsFromDomain(unsigned));
+    expect(findings.map((f) => [f.ruleId, f.host, f.severity, f.points])).toEqual([
+      ['EXP-DNSSEC', 'ch-nonsigne.test', 'low', 5],
+    ]);
+    expect(findings[0]?.title).toBe('Zone DNS non signée (DNSSEC absent)');
+    expect(score(findings)).toMatchObject({ total: 5, minimumLevel: true });
+    const signed = await checkDomain('ch-exemple.test', { servers: server, timeoutMs: 1000 });
+    expect(evaluate(defaultRuleSet(), observationsFromDomain(signed))).toEqual([]);
+  });
+
+  it('does not take a CNAME answer for a key, nor trust an answer announcing more records than it holds', async () => {
+    const server = [`127.0.0.1:${port}`];
+    const alias = await checkDomain('ch-alias.test', { servers: server, timeoutMs: 1000 });
+    expect(alias.dnssec).toBe(false);
+    const hostile = await checkDomain('ch-tronque.test', { servers: server, timeoutMs: 1000 });
+    expect(hostile.dnssec).toBeUndefined();
+    expect(hostile.errors.some((e) => e.startsWith('DNSKEY ch-tronque.test'))).toBe(true);
+    expect(
+      observationsFromDomain(hostile).some((o) => o.kind === 'condition' && o.condition === 'dns-missing-dnssec'),
+    ).toBe(false);
+  });
+
+  it('reads any byte string as a DNS answer within bounds: a count or a clear error', () => {
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const msg = Buffer.alloc(next() % 600);
+      for (let k = 0; k < msg.length; k++) msg[k] = next() & 0xff;
+      try {
+        expect(countAnswers(msg, 48)).toBeGreaterThanOrEqual(0);
+      } catch (e) {
+        expect((e as Error).message).toMatch(/^réponse DNS (tronquée|malformée)$/);
+      }
+    }
   });
 
   it('does not conclude "missing" when the resolver stays silent or answers garbage', async () => {

@@ -39,7 +39,45 @@ function encodeName(name: string): Buffer {
   ]);
 }
 
-/** Asks one server for DNSKEY (type 48) over UDP and returns the answer count; node:dns cannot ask for DNSKEY. */
+/** Offset just past the (possibly compressed) name at `offset`; throws on a name running past the message. */
+function skipName(msg: Buffer, offset: number): number {
+  let o = offset;
+  for (;;) {
+    if (o >= msg.length) throw new Error('réponse DNS tronquée');
+    const len = msg[o] as number;
+    if (len === 0) return o + 1;
+    // A compression pointer ends the name in place (RFC 1035 §4.1.4); what it points to is not followed.
+    if ((len & 0xc0) === 0xc0) {
+      if (o + 2 > msg.length) throw new Error('réponse DNS tronquée');
+      return o + 2;
+    }
+    if ((len & 0xc0) !== 0) throw new Error('réponse DNS malformée');
+    o += len + 1;
+  }
+}
+
+/** Number of answer records of `type` in a DNS response, reading the question and answer sections within bounds. */
+export function countAnswers(msg: Buffer, type: number): number {
+  if (msg.length < 12) throw new Error('réponse DNS tronquée');
+  const questions = msg.readUInt16BE(4);
+  const answers = msg.readUInt16BE(6);
+  let o = 12;
+  for (let i = 0; i < questions; i++) o = skipName(msg, o) + 4;
+  let count = 0;
+  for (let i = 0; i < answers; i++) {
+    o = skipName(msg, o);
+    if (o + 10 > msg.length) throw new Error('réponse DNS tronquée');
+    if (msg.readUInt16BE(o) === type) count++;
+    o += 10 + msg.readUInt16BE(o + 8);
+    if (o > msg.length) throw new Error('réponse DNS tronquée');
+  }
+  return count;
+}
+
+/**
+ * Asks one server for DNSKEY (type 48) over UDP and returns how many DNSKEY records it answered (other
+ * answer records, such as a CNAME or RRSIG, are not counted); node:dns cannot ask for DNSKEY.
+ */
 export function queryDnskeyCount(domain: string, server: string, timeoutMs: number): Promise<number> {
   const { host, port } = splitServer(server);
   return new Promise((resolve, reject) => {
@@ -66,7 +104,11 @@ export function queryDnskeyCount(domain: string, server: string, timeoutMs: numb
       const rcode = msg.readUInt16BE(2) & 0x0f;
       if (rcode === 3) return done(null, 0);
       if (rcode !== 0) return done(new Error(`rcode ${rcode}`));
-      done(null, msg.readUInt16BE(6));
+      try {
+        done(null, countAnswers(msg, 48));
+      } catch (e) {
+        done(e as Error);
+      }
     });
     socket.send(Buffer.concat([header, question, opt]), port, host);
   });
@@ -123,7 +165,7 @@ export async function checkDomain(domain: string, options: DnsCheckOptions = {})
   };
 }
 
-/** Conditions the rules read: missing SPF/DMARC (not raised when the lookup itself failed). */
+/** Conditions the rules read: missing SPF/DMARC/DNSSEC (not raised when the lookup itself failed). */
 export function observationsFromDomain(facts: DomainFacts): Observation[] {
   const out: Observation[] = [];
   const failed = (what: string) => facts.errors.some((e) => e.startsWith(what));
@@ -141,6 +183,15 @@ export function observationsFromDomain(facts: DomainFacts): Observation[] {
       host: facts.domain,
       condition: 'dns-missing-dmarc',
       detail: `aucun enregistrement DMARC sur _dmarc.${facts.domain}`,
+      source: 'rempart',
+    });
+  // `dnssec` is undefined when the DNSKEY question went unanswered: no conclusion then.
+  if (facts.dnssec === false)
+    out.push({
+      kind: 'condition',
+      host: facts.domain,
+      condition: 'dns-missing-dnssec',
+      detail: `aucune clé DNSKEY publiée à l'apex de ${facts.domain}`,
       source: 'rempart',
     });
   return out;
