@@ -21,6 +21,7 @@ export type { Database } from './db/schema.js';
 export { DEMO_PASSWORD, ensureNation, seedDemo } from './demo.js';
 export { AppError } from './http/errors.js';
 export { type MailJobs, startMailJobs } from './mail/jobs.js';
+export { enqueueCampaignReminders } from './mail/reminders.js';
 export { importFinessExtract, insertNode } from './organisations/queries.js';
 export { issueToken } from './tokens/queries.js';
 export { createAccount, invitationLink } from './users/queries.js';

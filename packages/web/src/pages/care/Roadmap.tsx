@@ -87,7 +87,7 @@ function RoadmapOf({ id }: { id: number }) {
         </a>
       </p>
       <p data-testid="roadmap-totals">
-        {items.length} mesure(s) — coût : {euros(totals.build)} de mise en place, {euros(totals.run)} par an de
+        {items.length} mesure(s) — coût estimé : {euros(totals.build)} de mise en place, {euros(totals.run)} par an de
         fonctionnement (HT, mesures ni terminées ni abandonnées ; estimations du référentiel sauf coûts saisis).
       </p>
       {items.length === 0 ? (
@@ -95,12 +95,7 @@ function RoadmapOf({ id }: { id: number }) {
       ) : (
         <ol className="fr-raw-list" data-testid="roadmap">
           {items.map((item) => (
-            <MeasureRow
-              key={`${item.measureId}-${item.cost.build}-${item.cost.run}-${item.owner}`}
-              assessmentId={id}
-              item={item}
-              onSaved={roadmap.reload}
-            />
+            <MeasureRow key={item.measureId} assessmentId={id} item={item} onSaved={roadmap.reload} />
           ))}
         </ol>
       )}
