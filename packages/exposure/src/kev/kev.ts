@@ -8,26 +8,38 @@ export class KevError extends Error {
 }
 
 // Official schema: https://raw.githubusercontent.com/cisagov/kev-data/develop/known_exploited_vulnerabilities_schema.json
+// (dateAdded and dueDate are "date", dateReleased "date-time"). Fields beyond the schema are ignored, so a
+// newer catalogue still imports; text fields are bounded so one entry cannot hold the whole file.
+const text = (max: number) => z.string().max(max);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue (AAAA-MM-JJ)');
 const entrySchema = z.object({
-  cveID: z.string().regex(/^CVE-\d{4}-\d{4,}$/),
-  vendorProject: z.string(),
-  product: z.string(),
-  vulnerabilityName: z.string(),
-  dateAdded: z.string(),
-  shortDescription: z.string(),
-  requiredAction: z.string(),
-  dueDate: z.string(),
-  knownRansomwareCampaignUse: z.string().optional(),
-  notes: z.string().optional(),
-  cwes: z.array(z.string()).optional(),
+  cveID: z.string().regex(/^CVE-\d{4}-\d{4,19}$/),
+  vendorProject: text(500),
+  product: text(500),
+  vulnerabilityName: text(2000),
+  dateAdded: day,
+  shortDescription: text(20_000),
+  requiredAction: text(20_000),
+  dueDate: day,
+  knownRansomwareCampaignUse: text(100).optional(),
+  notes: text(20_000).optional(),
+  cwes: z.array(text(100)).max(100).optional(),
 });
-const catalogueSchema = z.object({
-  title: z.string(),
-  catalogVersion: z.string(),
-  dateReleased: z.string(),
-  count: z.number().int(),
-  vulnerabilities: z.array(entrySchema),
-});
+const catalogueSchema = z
+  .object({
+    title: text(1000),
+    catalogVersion: text(100),
+    dateReleased: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, 'date-heure attendue'),
+    count: z.number().int().min(0),
+    vulnerabilities: z.array(entrySchema),
+  })
+  // A count that disagrees with the list means a truncated or edited file.
+  .refine((c) => c.count === c.vulnerabilities.length, {
+    message: 'le nombre annoncé (count) ne correspond pas à la liste',
+    path: ['count'],
+  });
 
 export type KevEntry = z.infer<typeof entrySchema>;
 export interface KevCatalogue {
@@ -42,7 +54,8 @@ export function parseKevCatalogue(text: string): KevCatalogue {
   if (text.length > 100 * 1024 * 1024) throw new KevError('catalogue KEV trop volumineux');
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // A byte-order mark (file saved by a Windows editor) is not JSON but not damage either.
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new KevError(`catalogue KEV illisible : ${(e as Error).message.slice(0, 200)}`);
   }
