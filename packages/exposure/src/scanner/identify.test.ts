@@ -103,7 +103,9 @@ describe('edge appliance fingerprint from probes', () => {
   it('recognises a FortiGate SSL-VPN redirect and ties it to the KEV catalogue entries', async () => {
     const info = await identifyService(HOST, forti, { timeoutMs: 1000 });
     expect(info.http).toMatchObject({ status: 302, location: '/remote/login?lang=fr' });
-    const kev = parseKevCatalogue(readFileSync(new URL('../../test/fixtures/kev-sample.json', import.meta.url), 'utf8'));
+    const kev = parseKevCatalogue(
+      readFileSync(new URL('../../test/fixtures/kev-sample.json', import.meta.url), 'utf8'),
+    );
     const findings = kevFindings(observationsFromService(info), defaultEdgeFingerprints(), kev);
     expect(findings.map((f) => f.ruleId)).toEqual(['EXP-EDGE-KEV']);
     expect(findings[0]?.title).toContain('Fortinet');
