@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { aCleanDomain, anAccount, NOW } from '../test/builders.js';
 import { bundleSummary, parseExceptionsFile, runAudit } from './audit.js';
 import { InputError, parseBundle } from './bundle.js';
 import { diffAudits } from './diff.js';
 import { UAC } from './model.js';
 import { renderHtmlReport } from './report/html.js';
 import { importPingCastleXml } from './sources/pingcastle-source.js';
-import { aCleanDomain, anAccount, NOW } from './test-builders.js';
 
 function planted() {
   const s = aCleanDomain();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { aCleanDomain, ace, anAccount, anSd, BASE, DOMAIN_SID, NOW } from '../../test/builders.js';
 import { runAudit } from '../audit.js';
 import { type DirectorySnapshot, UAC } from '../model.js';
-import { aCleanDomain, ace, anAccount, anSd, BASE, DOMAIN_SID, NOW } from '../test-builders.js';
 import { EVALUATORS } from './evaluators.js';
 import { loadDefaultRuleSet } from './ruleset.js';
 

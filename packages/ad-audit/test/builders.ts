@@ -1,5 +1,5 @@
-import { type Account, blankAccount, type DirectorySnapshot, emptySnapshot, UAC } from './model.js';
-import type { Ace, SecurityDescriptor } from './security-descriptor.js';
+import { type Account, blankAccount, type DirectorySnapshot, emptySnapshot, UAC } from '../src/model.js';
+import type { Ace, SecurityDescriptor } from '../src/security-descriptor.js';
 
 export const DOMAIN_SID = 'S-1-5-21-1111111111-2222222222-3333333333';
 export const BASE = 'DC=chu,DC=test';
