@@ -3,8 +3,10 @@ import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/schema.js';
+import { startMailJobs } from '../src/mail/jobs.js';
 import { deliverOutbox, type MailTransport, type SenderOptions, smtpTransport } from '../src/mail/sender.js';
-import { DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { buildTree, createUser } from './fixtures.js';
+import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
 import { parseMail, type Receiver, startReceiver } from './smtp-receiver.js';
 
 const T0 = new Date('2026-11-29T08:00:00.000Z');
@@ -201,5 +203,36 @@ describe.each(DIALECTS)('outbox delivery over SMTP to a real loopback server on 
     expect((await deliverOutbox(db, transport, options(later(61_000)))).interrupted).toBe(1);
     expect(await rowOf(db, id)).toMatchObject({ status: 'dead' });
     expect(receiver.received).toEqual([]);
+  });
+});
+
+describe.each(DIALECTS)('the server mail jobs on %s', (dialect) => {
+  test('a password reset requested through the API reaches the SMTP server, once', async () => {
+    const receiver = await startReceiver();
+    const server = await startTestServer(dialect, { SMTP_URL: receiver.url, PUBLIC_URL: 'https://rempart.example.fr' });
+    try {
+      const tree = await buildTree(server.handle.db);
+      await createUser(server.handle.db, 'rssi@cha.fr', [{ role: 'establishment_rssi', organisationId: tree.ejA.id }]);
+      const asked = await new Client(server.app).post('/api/auth/password-reset', { email: 'rssi@cha.fr' });
+      expect(asked.status).toBe(202);
+      const jobs = startMailJobs(server.app);
+      try {
+        await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(1);
+      } finally {
+        jobs.stop();
+      }
+      const mail = parseMail(receiver.received[0]!.raw);
+      expect(receiver.received[0]!.to).toEqual(['rssi@cha.fr']);
+      expect(mail.headers.subject).toBe('Rempart : réinitialisation de votre mot de passe');
+      expect(mail.text).toContain('https://rempart.example.fr/reinitialisation?jeton=');
+      await expect
+        .poll(
+          async () => (await server.handle.db.selectFrom('outbox').select('status').executeTakeFirstOrThrow()).status,
+        )
+        .toBe('sent');
+    } finally {
+      await server.close();
+      await receiver.close();
+    }
   });
 });

@@ -106,9 +106,20 @@ describe.each(DIALECTS)('pre-filled answers from D2 continuity indicators, confi
       answers: { 'D2.O4.TEST': { answer: { kind: 'dont_know' } } },
     });
     expect(later.body.answers['D2.O4.TEST'].replacedPrefill.source.indicator).toBe('d2.restore_test_done');
+    // …even when the answer and the comment are cleared.
+    const cleared = await w.rssi.patch(`/api/assessments/${id}/answers`, {
+      revision: later.body.revision,
+      answers: { 'D2.O4.TEST': { answer: null, comment: null } },
+    });
+    expect(cleared.body.answers['D2.O4.TEST']).toMatchObject({ answer: null, comment: null });
+    expect(cleared.body.answers['D2.O4.TEST'].replacedPrefill.answer).toEqual({ kind: 'level', level: 'yes' });
+    const restored = await w.rssi.patch(`/api/assessments/${id}/answers`, {
+      revision: cleared.body.revision,
+      answers: { 'D2.O4.TEST': { answer: { kind: 'dont_know' } } },
+    });
     // Sending the same pre-filled answer again is not a change: D2.O1.D keeps its source.
     const same = await w.rssi.patch(`/api/assessments/${id}/answers`, {
-      revision: later.body.revision,
+      revision: restored.body.revision,
       answers: { 'D2.O1.D': { answer: { kind: 'level', level: 'from_66' } } },
     });
     expect(same.body.answers['D2.O1.D'].source.indicator).toBe('d2.pca_test_coverage');

@@ -448,7 +448,8 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
             updatedBy: request.principal!.userId,
             ...traceOfPrefill(before, change.answer, at, request.principal!.userId),
           };
-          if (next.answer === null && next.comment === null) delete merged[id];
+          // A cleared answer disappears, unless it keeps the trace of a pre-fill a person replaced.
+          if (next.answer === null && next.comment === null && !next.replacedPrefill) delete merged[id];
           else merged[id] = next;
         }
         // The revision in the WHERE clause makes the check and the write one atomic step.
