@@ -2,7 +2,8 @@ import { compileCondition, parseCondition } from './condition.js';
 import type { EventView } from './event-view.js';
 import type { LiteralIndex } from './literal-index.js';
 import { type LogTarget, resolveLogsource } from './logsource.js';
-import { compileFieldItem, compileKeywords, type EventTest, RuleCompileError } from './modifiers.js';
+import { compileFieldItem, compileKeywords, RuleCompileError } from './modifiers.js';
+import { type EventTest, needOfAll, needOfAny, withNeed } from './requirement.js';
 import type { RuleProblem, SigmaRule } from './rule-parser.js';
 
 /** One rule compiled for one log source target (e.g. Sysmon, or Security 4688 with its field names). */
@@ -35,7 +36,7 @@ function compileSearch(
     if (value.length === 0) throw new RuleCompileError('schema', `recherche « ${name} » vide`);
     if (value.every(isPlainObject)) {
       const ts = (value as Record<string, unknown>[]).map((m) => compileMap(m, fieldOf, used, literals));
-      return ts.length === 1 ? (ts[0] as EventTest) : (ev: EventView) => ts.some((t) => t(ev));
+      return ts.length === 1 ? (ts[0] as EventTest) : withNeed((ev: EventView) => ts.some((t) => t(ev)), needOfAny(ts));
     }
     if (value.some((v) => isPlainObject(v) || Array.isArray(v)))
       throw new RuleCompileError('unsupported', `recherche « ${name} » mêlant mots-clés et champs`);
@@ -60,14 +61,15 @@ function compileMap(
   }
   if (tests.length === 0) return () => true;
   if (tests.length === 1) return tests[0] as EventTest;
+  const need = needOfAll(tests);
   if (tests.length === 2) {
     const [a, b] = tests as [EventTest, EventTest];
-    return (ev) => a(ev) && b(ev);
+    return withNeed((ev) => a(ev) && b(ev), need);
   }
-  return (ev) => {
+  return withNeed((ev) => {
     for (let i = 0; i < tests.length; i++) if (!(tests[i] as EventTest)(ev)) return false;
     return true;
-  };
+  }, need);
 }
 
 function compileDetection(rule: SigmaRule, target: LogTarget, literals: LiteralIndex | undefined): CompiledVariant {
@@ -90,7 +92,10 @@ function compileDetection(rule: SigmaRule, target: LogTarget, literals: LiteralI
   if (conditions.length === 0 || conditions.some((c) => typeof c !== 'string'))
     throw new RuleCompileError('condition', 'condition non textuelle');
   const tests = conditions.map((c) => compileCondition(parseCondition(c as string), searches));
-  const test = tests.length === 1 ? (tests[0] as EventTest) : (ev: EventView) => tests.some((t) => t(ev));
+  const test =
+    tests.length === 1
+      ? (tests[0] as EventTest)
+      : withNeed((ev: EventView) => tests.some((t) => t(ev)), needOfAny(tests));
   return { target, test, fields: [...used] };
 }
 

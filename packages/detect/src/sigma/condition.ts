@@ -1,5 +1,6 @@
 import type { EventView } from './event-view.js';
-import { type EventTest, RuleCompileError } from './modifiers.js';
+import { RuleCompileError } from './modifiers.js';
+import { type EventTest, needOfAll, needOfAny, withNeed } from './requirement.js';
 
 /** Condition AST (Sigma condition grammar: or < and < not < x of < parentheses). */
 export type ConditionNode =
@@ -128,29 +129,32 @@ export function compileCondition(node: ConditionNode, searches: Map<string, Even
     }
     case 'and': {
       const ts = node.items.map((n) => compileCondition(n, searches));
+      const need = needOfAll(ts);
       if (ts.length === 2) {
         const [a, b] = ts as [EventTest, EventTest];
-        return (ev) => a(ev) && b(ev);
+        return withNeed((ev) => a(ev) && b(ev), need);
       }
-      return (ev) => ts.every((t) => t(ev));
+      return withNeed((ev) => ts.every((t) => t(ev)), need);
     }
     case 'or': {
       const ts = node.items.map((n) => compileCondition(n, searches));
-      return (ev) => ts.some((t) => t(ev));
+      return withNeed((ev) => ts.some((t) => t(ev)), needOfAny(ts));
     }
     case 'of': {
       const matches = patternTest(node.pattern);
       const ts = [...searches.entries()].filter(([n]) => matches(n)).map(([, t]) => t);
       if (ts.length === 0)
         throw new RuleCompileError('condition', `aucun identifiant ne correspond à « ${node.pattern} »`);
-      if (node.quantity === 'all') return (ev) => ts.every((t) => t(ev));
+      if (node.quantity === 'all') return withNeed((ev) => ts.every((t) => t(ev)), needOfAll(ts));
       const q = node.quantity;
-      if (q === 1) return (ev) => ts.some((t) => t(ev));
-      return (ev) => {
+      // At least one of the searches holds whenever `q of` (q ≥ 1) holds.
+      const need = needOfAny(ts);
+      if (q === 1) return withNeed((ev) => ts.some((t) => t(ev)), need);
+      return withNeed((ev) => {
         let n = 0;
         for (const t of ts) if (t(ev) && ++n >= q) return true;
         return false;
-      };
+      }, need);
     }
   }
 }

@@ -7,6 +7,7 @@ import { type CorrelationHit, CorrelationState } from './correlation.js';
 import { EventView } from './event-view.js';
 import { LiteralIndex } from './literal-index.js';
 import { RuleCompileError } from './modifiers.js';
+import { needClause, needOf, needSlots } from './requirement.js';
 import {
   LEVELS,
   type Level,
@@ -37,14 +38,35 @@ interface Entry {
   variant: CompiledVariant;
   refs: string[];
   suppressed: boolean;
+  /**
+   * Atoms one of which matches whenever the variant's test holds (from its condition), or null when the
+   * test may hold without any (regex, numeric or null tests, `not`, keywords…): such entries always run.
+   */
+  clause: number[] | null;
+}
+
+/**
+ * The rules that apply to one channel and EventID, in evaluation order, with their prefilter: the fields to
+ * scan first, and which entries each matched atom makes candidates.
+ */
+interface Lane {
+  entries: Entry[];
+  /** Field slots read by the entries' clauses. */
+  slots: Int32Array;
+  /** 1 when the entry has no clause (always a candidate). */
+  always: Uint8Array;
+  /** Atom → indexes of the entries whose clause holds it. */
+  byAtom: Map<number, number[]>;
+  /** Candidate stamp per entry (literal generation of the event). */
+  stamp: Uint32Array;
 }
 
 interface Bucket {
   byId: Map<number, Entry[]>;
   any: Entry[];
+  lanes: Map<number, Lane>;
+  anyLane: Lane | null;
 }
-
-const EMPTY: Entry[] = [];
 const MAX_DETAIL = 200;
 
 export function levelRank(level: Level): number {
@@ -81,13 +103,18 @@ export class SigmaEngine {
   private readonly literals = new LiteralIndex();
   private literalBits = new Uint32Array(0);
   private literalDone = new Uint32Array(0);
+  private literalMatched = new Int32Array(0);
   private literalGen = 0;
+  private everywhereLane: Lane | null = null;
+  /** Whether rule clauses prefilter the entries (false: every entry of the lane is tested, for comparison). */
+  readonly prefilter: boolean;
   readonly rules: CompiledRule[] = [];
   readonly problems: RuleProblem[] = [];
   /** YAML documents that were not Sigma documents (no logsource/detection/correlation), skipped. */
   ignoredDocuments = 0;
 
-  constructor(documents: SigmaDocument[], problems: RuleProblem[] = []) {
+  constructor(documents: SigmaDocument[], problems: RuleProblem[] = [], options: { prefilter?: boolean } = {}) {
+    this.prefilter = options.prefilter ?? true;
     this.problems.push(...problems);
     const correlationDocs = documents.filter((d): d is SigmaCorrelationRule => d.kind === 'correlation');
     const suppressed = new Set<string>();
@@ -128,8 +155,57 @@ export class SigmaEngine {
       this.rules.push(compiled);
       const refs = [doc.id, doc.name].filter((x): x is string => typeof x === 'string');
       const isSuppressed = refs.some((r) => suppressed.has(r)) && !refs.some((r) => generating.has(r));
-      for (const variant of compiled.variants) this.index({ compiled, variant, refs, suppressed: isSuppressed });
+      for (const variant of compiled.variants)
+        this.index({ compiled, variant, refs, suppressed: isSuppressed, clause: null });
     }
+    this.buildLanes();
+  }
+
+  /** Reduces each entry's need to a clause, preferring fields many rules read, then builds the lanes. */
+  private buildLanes(): void {
+    const entries = new Set<Entry>(this.everywhere);
+    for (const b of this.buckets.values()) {
+      for (const e of b.any) entries.add(e);
+      for (const list of b.byId.values()) for (const e of list) entries.add(e);
+    }
+    const slotOf = (a: number) => this.literals.slotOfAtom(a);
+    const readers = new Map<number, number>();
+    for (const e of entries) {
+      const need = needOf(e.variant.test);
+      if (need === null) continue;
+      for (const s of needSlots(need, slotOf)) readers.set(s, (readers.get(s) ?? 0) + 1);
+    }
+    for (const e of entries) {
+      const need = needOf(e.variant.test);
+      if (need === null || !this.prefilter) continue;
+      const clause = needClause(need, slotOf, (s) => 1 / (readers.get(s) ?? 1));
+      e.clause = clause.length > 0 ? clause : null;
+    }
+    for (const b of this.buckets.values()) {
+      for (const [id, list] of b.byId) b.lanes.set(id, this.lane([...list, ...b.any, ...this.everywhere]) as Lane);
+      b.anyLane = this.lane([...b.any, ...this.everywhere]);
+    }
+    this.everywhereLane = this.lane(this.everywhere);
+  }
+
+  private lane(entries: Entry[]): Lane | null {
+    if (entries.length === 0) return null;
+    const slots = new Set<number>();
+    const always = new Uint8Array(entries.length);
+    const byAtom = new Map<number, number[]>();
+    entries.forEach((e, i) => {
+      if (e.clause === null) {
+        always[i] = 1;
+        return;
+      }
+      for (const a of e.clause) {
+        slots.add(this.literals.slotOfAtom(a));
+        const list = byAtom.get(a);
+        if (list === undefined) byAtom.set(a, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      }
+    });
+    return { entries, slots: Int32Array.from(slots), always, byAtom, stamp: new Uint32Array(entries.length) };
   }
 
   private index(entry: Entry): void {
@@ -141,7 +217,7 @@ export class SigmaEngine {
     for (const ch of channels) {
       let b = this.buckets.get(ch);
       if (!b) {
-        b = { byId: new Map(), any: [] };
+        b = { byId: new Map(), any: [], lanes: new Map(), anyLane: null };
         this.buckets.set(ch, b);
       }
       if (eventIds === null) b.any.push(entry);
@@ -197,39 +273,50 @@ export class SigmaEngine {
     const channel = system && typeof system.Channel === 'string' ? system.Channel : '';
     const eventId = system ? eventIdOf(system.EventID) : Number.NaN;
     const bucket = this.buckets.get(channel);
-    const byId = bucket ? (bucket.byId.get(eventId) ?? EMPTY) : EMPTY;
-    const any = bucket ? bucket.any : EMPTY;
-    if (byId.length === 0 && any.length === 0 && this.everywhere.length === 0) return [];
+    const lane = bucket ? (bucket.lanes.get(eventId) ?? bucket.anyLane) : this.everywhereLane;
+    if (lane === null) return EMPTY_ALERTS;
     const view = new EventView(record.event, record.recordId, record.timestamp);
     if (this.literalBits.length !== this.literals.atomCount) {
       this.literalBits = new Uint32Array(this.literals.atomCount);
       this.literalDone = new Uint32Array(this.literals.fieldCount);
+      this.literalMatched = new Int32Array(this.literals.atomCount);
     }
     if (++this.literalGen === 0xffffffff) {
       this.literalGen = 1;
       this.literalBits.fill(0);
       this.literalDone.fill(0);
+      for (const b of this.buckets.values()) {
+        for (const l of b.lanes.values()) l.stamp.fill(0);
+        b.anyLane?.stamp.fill(0);
+      }
+      this.everywhereLane?.stamp.fill(0);
     }
+    const gen = this.literalGen;
     view.literalBits = this.literalBits;
     view.literalDone = this.literalDone;
-    view.literalGen = this.literalGen;
+    view.literalMatched = this.literalMatched;
+    view.literalGen = gen;
+    // Prefilter: scan the fields the clauses read, then mark the entries whose clause has a matched atom.
+    const { entries, slots, always, byAtom, stamp } = lane;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i] as number;
+      if (view.literalDone[slot] !== gen) this.literals.scanField(view, slot);
+    }
+    const matched = view.literalMatched;
+    for (let k = 0; k < view.literalMatchedCount; k++) {
+      const list = byAtom.get(matched[k] as number);
+      if (list !== undefined) for (let j = 0; j < list.length; j++) stamp[list[j] as number] = gen;
+    }
     let alerts: Alert[] | null = null;
-    alerts = this.run(byId, view, alerts);
-    alerts = this.run(any, view, alerts);
-    alerts = this.run(this.everywhere, view, alerts);
-    return alerts ?? EMPTY_ALERTS;
-  }
-
-  private run(list: Entry[], view: EventView, found: Alert[] | null): Alert[] | null {
-    let alerts = found;
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i] as Entry;
+    for (let i = 0; i < entries.length; i++) {
+      if (always[i] === 0 && stamp[i] !== gen) continue;
+      const e = entries[i] as Entry;
       if (!e.variant.test(view)) continue;
       alerts ??= [];
       if (!e.suppressed) alerts.push(this.alertFor(e, view));
       if (this.correlations.length > 0) alerts.push(...this.correlate(e, view));
     }
-    return alerts;
+    return alerts ?? EMPTY_ALERTS;
   }
 
   private alertFor(e: Entry, view: EventView): Alert {

@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '../evtx/render.js';
 
 const NONE = new Uint32Array(0);
+const NO_ATOMS = new Int32Array(0);
 
 function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -20,6 +21,9 @@ export class EventView {
   literalBits: Uint32Array = NONE;
   literalDone: Uint32Array = NONE;
   literalGen = 1;
+  /** Atoms stamped for this event, in the order found (the first `literalMatchedCount` entries). */
+  literalMatched: Int32Array = NO_ATOMS;
+  literalMatchedCount = 0;
   private lowered: Map<string, string[] | null> | null = null;
   readonly channel: string;
   readonly eventId: number;

@@ -15,8 +15,27 @@ const naive = (kind: LiteralKind, lit: string, s: string) =>
         : s.endsWith(lit);
 
 describe('literal index (Aho–Corasick DFA and tries)', () => {
-  it('marks exactly the literals a naive search finds, for every kind', () => {
-    const alphabet = fc.constantFrom('a', 'b', 'c', '\\', '–', '.');
+  it('marks exactly the literals a naive search finds, for every kind, ignoring case (ASCII and Unicode)', () => {
+    // Upper case, accented letters, and characters whose lower case changes length or maps to ASCII
+    // (İ → i̇, Kelvin sign K → k, final sigma): the folding fast path must agree with toLowerCase().
+    const alphabet = fc.constantFrom(
+      'a',
+      'b',
+      'c',
+      'A',
+      'B',
+      'k',
+      '\\',
+      '–',
+      '.',
+      'é',
+      'É',
+      'İ',
+      '\u212a',
+      'Σ',
+      'σ',
+      ' ',
+    );
     const text = (max: number) => fc.array(alphabet, { maxLength: max }).map((a) => a.join(''));
     fc.assert(
       fc.property(
@@ -28,10 +47,16 @@ describe('literal index (Aho–Corasick DFA and tries)', () => {
           const ev = new EventView(aSysmonEvent(1, { CommandLine: values.length === 1 ? values[0]! : values }).event);
           ev.literalBits = new Uint32Array(index.atomCount);
           ev.literalDone = new Uint32Array(index.fieldCount);
+          ev.literalMatched = new Int32Array(index.atomCount);
           ev.literalGen = 7;
           index.scanField(ev, index.fieldSlot('CommandLine'));
+          const listed = [...ev.literalMatched.subarray(0, ev.literalMatchedCount)];
+          expect(new Set(listed).size).toBe(listed.length);
+          expect(listed.sort((x, y) => x - y)).toEqual(
+            [...new Set(ids)].filter((id) => ev.literalBits[id] === 7).sort((x, y) => x - y),
+          );
           atoms.forEach((a, i) => {
-            const expected = values.some((v) => naive(a.kind, a.lit, v));
+            const expected = values.some((v) => naive(a.kind, a.lit.toLowerCase(), v.toLowerCase()));
             expect(
               ev.literalBits[ids[i]!] === 7,
               `${a.kind} ${JSON.stringify(a.lit)} in ${JSON.stringify(values)}`,
@@ -39,7 +64,7 @@ describe('literal index (Aho–Corasick DFA and tries)', () => {
           });
         },
       ),
-      { numRuns: 500, seed: 6006 },
+      { numRuns: 1000, seed: 6006 },
     );
   });
 });

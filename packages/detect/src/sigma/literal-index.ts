@@ -3,11 +3,28 @@ import type { EventView } from './event-view.js';
 /** How a literal is compared with a (lower-cased) field value. */
 export type LiteralKind = 'equals' | 'contains' | 'startswith' | 'endswith';
 
+/** Character code folded to lower case when it is ASCII; -1 for non-ASCII (the caller lower-cases the string). */
+function foldAscii(c: number): number {
+  return c < 128 ? (c >= 65 && c <= 90 ? c + 32 : c) : -1;
+}
+
+/** Stamps atom `id` for the event and lists it among the atoms matched (once per event). */
+function mark(ev: EventView, id: number, gen: number): void {
+  const bits = ev.literalBits;
+  if (bits[id] !== gen) {
+    bits[id] = gen;
+    ev.literalMatched[ev.literalMatchedCount++] = id;
+  }
+}
+
 class Trie {
   readonly next: Map<number, number>[] = [new Map()];
+  /** Atoms ending at the node: prefix (or suffix) literals. */
   readonly out: number[][] = [[]];
+  /** Atoms ending at the node that need the whole value (equality, prefix trie only). */
+  readonly exact: number[][] = [[]];
 
-  add(text: string, id: number, reversed: boolean): void {
+  add(text: string, id: number, reversed: boolean, exact = false): void {
     let node = 0;
     for (let k = 0; k < text.length; k++) {
       const c = text.charCodeAt(reversed ? text.length - 1 - k : k);
@@ -16,11 +33,37 @@ class Trie {
         n = this.next.length;
         this.next.push(new Map());
         this.out.push([]);
+        this.exact.push([]);
         this.next[node]!.set(c, n);
       }
       node = n;
     }
-    this.out[node]!.push(id);
+    (exact ? this.exact : this.out)[node]!.push(id);
+  }
+
+  /**
+   * Walks `s` (from its end when `reversed`) stamping the atoms met. With `fold`, ASCII upper case is folded
+   * and the walk gives up (returns false) on a non-ASCII character; otherwise `s` is already lower-cased.
+   */
+  walk(s: string, ev: EventView, gen: number, reversed: boolean, fold: boolean): boolean {
+    const { next, out, exact } = this;
+    let node = 0;
+    const n = s.length;
+    for (let k = 0; k < n; k++) {
+      let c = s.charCodeAt(reversed ? n - 1 - k : k);
+      if (fold) {
+        c = foldAscii(c);
+        if (c < 0) return false;
+      }
+      const to = (next[node] as Map<number, number>).get(c);
+      if (to === undefined) return true;
+      node = to;
+      const o = out[node] as number[];
+      for (let i = 0; i < o.length; i++) mark(ev, o[i] as number, gen);
+    }
+    const e = exact[node] as number[];
+    for (let i = 0; i < e.length; i++) mark(ev, e[i] as number, gen);
+    return true;
   }
 }
 
@@ -29,7 +72,7 @@ class Trie {
  * 0): every contained literal found in one pass, one table read per character.
  */
 class ContainsAutomaton extends Trie {
-  /** Character classes: a small table for ASCII, a map for the rest (absent: class 0). */
+  /** Character classes: a small table for ASCII (upper case folded), a map for the rest (absent: class 0). */
   private ascii = new Uint16Array(128);
   private others = new Map<number, number>();
   private width = 1;
@@ -45,8 +88,11 @@ class ContainsAutomaton extends Trie {
     this.ascii = new Uint16Array(128);
     this.others = new Map();
     for (const [c, k] of chars) {
-      if (c < 128) this.ascii[c] = k;
-      else this.others.set(c, k);
+      if (c < 128) {
+        this.ascii[c] = k;
+        // Literals are lower case: an upper-case ASCII letter in a value reads as its lower-case class.
+        if (c >= 97 && c <= 122) this.ascii[c - 32] = k;
+      } else this.others.set(c, k);
     }
     const width = chars.size + 1;
     this.width = width;
@@ -80,41 +126,53 @@ class ContainsAutomaton extends Trie {
     this.outIds = Int32Array.from(flat);
   }
 
-  scan(s: string, bits: Uint32Array, gen: number): void {
+  /**
+   * Stamps every literal contained in `s`. With `fold`, ASCII upper case is folded and the scan gives up
+   * (returns false) on a non-ASCII character; otherwise `s` is already lower-cased.
+   */
+  scan(s: string, ev: EventView, gen: number, fold: boolean): boolean {
     const { ascii, others, delta, width, outStart, outLength, outIds } = this;
     let node = 0;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      const k = c < 128 ? (ascii[c] as number) : (others.get(c) ?? 0);
+      let k: number;
+      if (c < 128) k = ascii[c] as number;
+      else if (fold) return false;
+      else k = others.get(c) ?? 0;
       node = delta[node * width + k] as number;
       const len = outLength[node] as number;
       if (len !== 0) {
         const start = outStart[node] as number;
-        for (let j = 0; j < len; j++) bits[outIds[start + j] as number] = gen;
+        for (let j = 0; j < len; j++) mark(ev, outIds[start + j] as number, gen);
       }
     }
+    return true;
   }
 }
 
 interface FieldLiterals {
   field: string;
   contains: ContainsAutomaton | null;
+  /** Prefixes, and equalities (whole-value matches at the end of the walk). */
   prefixes: Trie | null;
   suffixes: Trie | null;
-  equals: Map<string, number[]> | null;
   /** Atoms that match any value (empty contains/startswith/endswith). */
   always: number[];
 }
 
 /**
  * Case-insensitive literal tests shared by all rules, grouped by field: per event and field, one pass finds
- * every matching literal (Aho–Corasick for contains, tries for prefixes and suffixes, a map for equality);
- * rule items then read bits. Cost per event grows with the value length, not with the number of rules.
+ * every matching literal (Aho–Corasick for contains, tries for prefixes, equalities and suffixes); rule
+ * items then read bits. ASCII values are matched with their upper case folded on the fly (no lower-cased
+ * copy); a value with other characters is lower-cased with `String.prototype.toLowerCase` first, as before.
+ * Cost per event grows with the value length, not with the number of rules.
  */
 export class LiteralIndex {
   private readonly fields: FieldLiterals[] = [];
   private readonly fieldIds = new Map<string, number>();
   private readonly atoms = new Map<string, number>();
+  /** Field slot of each atom. */
+  private readonly atomSlots: number[] = [];
   private built = false;
 
   get atomCount(): number {
@@ -131,35 +189,43 @@ export class LiteralIndex {
     if (f === undefined) {
       f = this.fields.length;
       this.fieldIds.set(field, f);
-      this.fields.push({ field, contains: null, prefixes: null, suffixes: null, equals: null, always: [] });
+      this.fields.push({ field, contains: null, prefixes: null, suffixes: null, always: [] });
     }
     return f;
   }
 
-  /** Registers a lower-cased literal test on a field; returns its atom id. */
-  atom(field: string, kind: LiteralKind, literal: string): number {
+  /** Field slot an atom tests. */
+  slotOfAtom(atom: number): number {
+    return this.atomSlots[atom] as number;
+  }
+
+  /** Field name of a slot. */
+  fieldOfSlot(slot: number): string {
+    return (this.fields[slot] as FieldLiterals).field;
+  }
+
+  /** Registers a literal test (compared lower-cased) on a field; returns its atom id. */
+  atom(field: string, kind: LiteralKind, text: string): number {
+    const literal = text.toLowerCase();
     const key = `${kind}\u0000${field}\u0000${literal}`;
     let id = this.atoms.get(key);
     if (id !== undefined) return id;
     id = this.atoms.size;
     this.atoms.set(key, id);
     this.built = false;
-    const fl = this.fields[this.fieldSlot(field)] as FieldLiterals;
+    const slot = this.fieldSlot(field);
+    this.atomSlots[id] = slot;
+    const fl = this.fields[slot] as FieldLiterals;
     if (literal === '' && kind !== 'equals') fl.always.push(id);
     else if (kind === 'contains') {
       fl.contains ??= new ContainsAutomaton();
       fl.contains.add(literal, id, false);
-    } else if (kind === 'startswith') {
+    } else if (kind === 'startswith' || kind === 'equals') {
       fl.prefixes ??= new Trie();
-      fl.prefixes.add(literal, id, false);
-    } else if (kind === 'endswith') {
+      fl.prefixes.add(literal, id, false, kind === 'equals');
+    } else {
       fl.suffixes ??= new Trie();
       fl.suffixes.add(literal, id, true);
-    } else {
-      fl.equals ??= new Map();
-      const list = fl.equals.get(literal);
-      if (list) list.push(id);
-      else fl.equals.set(literal, [id]);
     }
     return id;
   }
@@ -169,34 +235,39 @@ export class LiteralIndex {
     this.built = true;
   }
 
-  /** Stamps in `ev.literalBits` (with the event's generation) every atom of field slot `slot` its value matches. */
+  /**
+   * Stamps in `ev.literalBits` (with the event's generation) every atom of field slot `slot` its value
+   * matches, and appends the newly stamped atoms to `ev.literalMatched`.
+   */
   scanField(ev: EventView, slot: number): void {
     if (!this.built) this.build();
     const gen = ev.literalGen;
     ev.literalDone[slot] = gen;
     const fl = this.fields[slot] as FieldLiterals;
-    const values = ev.strings(fl.field, true);
-    if (values === null) return;
-    const bits = ev.literalBits;
-    for (const id of fl.always) bits[id] = gen;
-    for (let v = 0; v < values.length; v++) {
-      const s = values[v] as string;
-      fl.contains?.scan(s, bits, gen);
-      if (fl.prefixes) walk(fl.prefixes, s, bits, false, gen);
-      if (fl.suffixes) walk(fl.suffixes, s, bits, true, gen);
-      const eq = fl.equals?.get(s);
-      if (eq) for (const id of eq) bits[id] = gen;
+    const raw = ev.get(fl.field);
+    if (raw === undefined || raw === null) return;
+    for (const id of fl.always) mark(ev, id, gen);
+    if (typeof raw === 'string') {
+      scanValue(fl, raw, ev, gen);
+      return;
     }
+    const values = ev.strings(fl.field, false) as string[];
+    for (let v = 0; v < values.length; v++) scanValue(fl, values[v] as string, ev, gen);
   }
 }
 
-function walk(trie: Trie, s: string, bits: Uint32Array, reversed: boolean, gen: number): void {
-  let node = 0;
-  for (let k = 0; k < s.length; k++) {
-    const n = trie.next[node]!.get(s.charCodeAt(reversed ? s.length - 1 - k : k));
-    if (n === undefined) return;
-    node = n;
-    const out = trie.out[node] as number[];
-    for (let i = 0; i < out.length; i++) bits[out[i] as number] = gen;
-  }
+/** One value against a field's literals: folded on the fly when ASCII, else lower-cased then scanned. */
+function scanValue(fl: FieldLiterals, s: string, ev: EventView, gen: number): void {
+  if (
+    (fl.contains === null || fl.contains.scan(s, ev, gen, true)) &&
+    (fl.prefixes === null || fl.prefixes.walk(s, ev, gen, false, true)) &&
+    (fl.suffixes === null || fl.suffixes.walk(s, ev, gen, true, true))
+  )
+    return;
+  // A non-ASCII character: lower-case the whole value (Unicode rules) and scan again. Atoms stamped by the
+  // partial pass are true matches of the lower-cased value too (its ASCII part is folded the same way).
+  const lower = s.toLowerCase();
+  fl.contains?.scan(lower, ev, gen, false);
+  fl.prefixes?.walk(lower, ev, gen, false, false);
+  fl.suffixes?.walk(lower, ev, gen, true, false);
 }

@@ -1,10 +1,10 @@
 import type { EventView } from './event-view.js';
 import { ANY, compileGlob, isLiteral, type PatternPart, parseWildcards, type StringTest } from './glob.js';
 import type { LiteralIndex, LiteralKind } from './literal-index.js';
+import { type EventTest, needOfAll, needOfAny, withNeed } from './requirement.js';
 import type { RuleProblem } from './rule-parser.js';
 
-/** A compiled test of one detection item against an event. */
-export type EventTest = (ev: EventView) => boolean;
+export type { EventTest } from './requirement.js';
 
 /** Raised while compiling a rule: the rule is reported with this code and not loaded. */
 export class RuleCompileError extends Error {
@@ -340,8 +340,8 @@ export function compileFieldItem(
   }
   let test: EventTest;
   if (tests.length === 1) test = tests[0] as EventTest;
-  else if (all) test = (ev) => tests.every((t) => t(ev));
-  else test = (ev) => tests.some((t) => t(ev));
+  else if (all) test = withNeed((ev) => tests.every((t) => t(ev)), needOfAll(tests));
+  else test = withNeed((ev) => tests.some((t) => t(ev)), needOfAny(tests));
   if (has('neq')) {
     const eq = test;
     return (ev) => ev.get(field) !== undefined && !eq(ev);
@@ -469,18 +469,19 @@ function stringValuesTest(
       const slot = literals.fieldSlot(field);
       const ids = forms.map((f) => literals.atom(field, f!.kind, f!.literal.toLowerCase()));
       const index = literals;
+      const need = { atoms: [...new Set(ids)] };
       if (ids.length === 1) {
         const id = ids[0] as number;
-        return (ev) => {
+        return withNeed((ev) => {
           if (ev.literalDone[slot] !== ev.literalGen) {
             if (ev.literalDone.length === 0)
               return ev.strings(field, true)?.some((s) => matchForm(forms[0]!, s)) ?? false;
             index.scanField(ev, slot);
           }
           return ev.literalBits[id] === ev.literalGen;
-        };
+        }, need);
       }
-      return (ev) => {
+      return withNeed((ev) => {
         if (ev.literalDone[slot] !== ev.literalGen) {
           if (ev.literalDone.length === 0) {
             return ev.strings(field, true)?.some((s) => forms.some((f) => matchForm(f!, s))) ?? false;
@@ -491,7 +492,7 @@ function stringValuesTest(
         const gen = ev.literalGen;
         for (let i = 0; i < ids.length; i++) if (bits[ids[i] as number] === gen) return true;
         return false;
-      };
+      }, need);
     }
   }
   const globs = patterns.map((p) => compileGlob(p, !cased));
