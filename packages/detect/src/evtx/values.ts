@@ -110,6 +110,11 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
 /** ISO-8601 UTC with microseconds (the reference rendering truncates FILETIME's 100 ns to µs). */
 export function formatTimestamp(epochSeconds: number, nanos: number): string {
+  const micros = Math.floor(nanos / 1000);
+  const fraction = micros >= 100000 ? `${micros}` : `${micros}`.padStart(6, '0');
+  // Years 0000–9999: the native ISO form has the same date and time digits.
+  if (epochSeconds >= -62167219200 && epochSeconds <= 253402300799)
+    return `${new Date(epochSeconds * 1000).toISOString().slice(0, 19)}.${fraction}Z`;
   const d = new Date(epochSeconds * 1000);
   const y = d.getUTCFullYear();
   if (!Number.isFinite(y)) throw new EvtxFormatError('timestamp out of range');
@@ -121,6 +126,12 @@ const FT_EPOCH_SECONDS = 11644473600;
 
 /** FILETIME (100 ns ticks since 1601, as two 32-bit halves) to the reference ISO string. */
 export function formatFileTime(lo: number, hi: number): string {
+  if (hi < 0x40000000) {
+    // 2^32 = 429·10^7 + 4967296; hi·4967296 + lo < 2^53 here, so the arithmetic is exact without BigInt.
+    const rest = hi * 4967296 + lo;
+    const secs = hi * 429 + Math.floor(rest / 10_000_000) - FT_EPOCH_SECONDS;
+    return formatTimestamp(secs, (rest % 10_000_000) * 100);
+  }
   const ticks = (BigInt(hi) << 32n) | BigInt(lo);
   const secs = Number(ticks / 10_000_000n) - FT_EPOCH_SECONDS;
   const nanos = Number(ticks % 10_000_000n) * 100;
