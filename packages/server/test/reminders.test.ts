@@ -182,3 +182,36 @@ describe.each(DIALECTS)('campaign reminders enqueued and sent on %s', (dialect) 
     expect([400, 414]).toContain(huge.status);
   });
 });
+
+describe.each(DIALECTS)('reminders of a group file on %s', (dialect) => {
+  let w: CareWorld;
+  afterAll(() => w?.server.close());
+
+  test('a group answering for its members is reminded through its group RSSI', async () => {
+    w = await careWorld(dialect);
+    await createUser(w.db, 'rssi@ght.fr', [{ role: 'group_rssi', organisationId: w.tree.ght.id }]);
+    const deadline = shift(todayUtc(), 10);
+    const launched = await w.referent.post(`/api/organisations/${w.tree.ara.id}/campaigns`, {
+      name: 'CaRE — dossiers de GHT',
+      referentialId: 'care',
+      deadline,
+      groupFiles: true,
+    });
+    expect(launched.status).toBe(201);
+    const run = await enqueueCampaignReminders(w.db, {
+      today: shift(deadline, -14),
+      days: [14, 3],
+      publicUrl: 'https://rempart.example.fr',
+      at: `${shift(deadline, -14)}T06:00:00.000Z`,
+    });
+    expect(run.enqueued).toBeGreaterThan(0);
+    const groupReminder = await w.db
+      .selectFrom('campaign_reminder')
+      .select('outbox_ids')
+      .where('organisation_id', '=', w.tree.ght.id)
+      .executeTakeFirstOrThrow();
+    const ids = JSON.parse(groupReminder.outbox_ids) as number[];
+    const recipients = await w.db.selectFrom('outbox').select('recipient').where('id', 'in', ids).execute();
+    expect(recipients.map((r) => r.recipient)).toEqual(['rssi@ght.fr']);
+  });
+});

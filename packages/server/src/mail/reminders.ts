@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 
-/** Roles that receive a campaign reminder for their establishment. */
+/** Roles that receive a campaign reminder for their establishment; a group's file also goes to the group RSSI. */
 export const REMINDER_ROLES = ['establishment_rssi', 'establishment_director'] as const;
+export const GROUP_REMINDER_ROLES = [...REMINDER_ROLES, 'group_rssi'] as const;
 
 export interface ReminderOptions {
   /** The day of the run, `YYYY-MM-DD` (UTC). */
@@ -91,7 +92,7 @@ export function reminderMessage(v: {
 /**
  * Enqueues, for each campaign assessment not yet submitted, the reminder of the stage it has reached (14 and 3
  * days before the deadline, then overdue) to the RSSI and director accounts of its establishment (granted on it or
- * an ancestor). Idempotent: a stage is enqueued once per assessment, never one below a stage already sent, and at
+ * an ancestor), and to the group RSSI for a group's single file. Idempotent: a stage is enqueued once per assessment, never one below a stage already sent, and at
  * most one reminder per assessment and day; the unique constraints of `campaign_reminder` hold this even when two
  * processes run the job at the same time.
  */
@@ -112,6 +113,7 @@ export async function enqueueCampaignReminders(db: Kysely<Database>, options: Re
       'l.name as launched_by',
       'o.name as establishment',
       'o.path',
+      'o.kind',
       'a.revision',
     ])
     .where('a.status', '=', 'draft')
@@ -138,7 +140,7 @@ export async function enqueueCampaignReminders(db: Kysely<Database>, options: Re
       .select('u.email')
       .distinct()
       .where('g.organisation_id', 'in', nodeIds)
-      .where('g.role', 'in', [...REMINDER_ROLES])
+      .where('g.role', 'in', m.kind === 'group' ? [...GROUP_REMINDER_ROLES] : [...REMINDER_ROLES])
       .where('u.disabled', '=', 0)
       .orderBy('u.email')
       .execute();
