@@ -25,8 +25,10 @@ export interface LoopJob {
   readonly rateClock?: SharedArrayBuffer | ArrayBuffer;
   /** Minimum spacing of attempts across all threads, in µs (0 = unlimited). */
   readonly rateIntervalUs: number;
-  /** Sockets this thread keeps in flight. */
+  /** Most sockets this thread keeps in flight. */
   readonly slots: number;
+  /** Sockets in flight at the start (the window then grows while the thread waits on the network). */
+  readonly initialSlots: number;
   /** Timeout of an attempt before any RTT is measured, and upper bound of every timeout. */
   readonly maxTimeoutMs: number;
   /** Lower bound of the RTT-derived timeout. */
@@ -223,7 +225,19 @@ export function connectLoop(net: LoopNet, job: LoopJob, report: (batch: Int32Arr
     return slot;
   };
 
+  // Sockets in flight start few and double while the thread waits on the network (event-loop
+  // utilisation under 75 %), up to `job.slots`: answers arriving faster than the thread can handle them
+  // need no more, and fewer live sockets cost less CPU; slow or silent targets grow the window.
+  const maxSlots = Math.max(0, Math.min(job.slots, total));
+  const grow = (n: number) => {
+    const added: Slot[] = [];
+    for (let i = 0; i < n; i++) added.push(makeSlot());
+    slots.push(...added);
+    busy += added.length;
+    for (const slot of added) slot.launch();
+  };
   const tick = Math.max(5, Math.min(50, job.minTimeoutMs / 4));
+  let eluMark = performance.eventLoopUtilization();
   const sweep = setInterval(() => {
     const now = performance.now();
     const due = slots.filter((slot) => slot.deadline <= now);
@@ -234,11 +248,13 @@ export function connectLoop(net: LoopNet, job: LoopJob, report: (batch: Int32Arr
         for (const slot of due) if (slot.deadline <= now) slot.expire();
       });
     if (now - lastFlush >= 100) flush();
+    const elu = performance.eventLoopUtilization();
+    const busyShare = performance.eventLoopUtilization(elu, eluMark).utilization;
+    eluMark = elu;
+    if (!exhausted && slots.length < maxSlots && busyShare < 0.75)
+      grow(Math.min(maxSlots - slots.length, slots.length));
   }, tick);
-  const count = Math.max(0, Math.min(job.slots, total));
-  for (let i = 0; i < count; i++) slots.push(makeSlot());
-  busy = slots.length;
-  exhausted = count === 0;
-  if (count === 0) done();
-  for (const slot of slots) slot.launch();
+  exhausted = maxSlots === 0;
+  if (maxSlots === 0) done();
+  else grow(Math.min(maxSlots, job.initialSlots));
 }

@@ -15,7 +15,7 @@ export interface PortResult {
 }
 
 export interface ConnectScanOptions {
-  /** Connections in flight at once, across all scan threads. */
+  /** Most connections in flight at once, across all scan threads (the scan starts with fewer and grows). */
   readonly concurrency?: number;
   /** Maximum new connection attempts per second across the scan (0 = unlimited). */
   readonly ratePerSecond?: number;
@@ -62,6 +62,8 @@ const STATES: Record<number, PortState> = {
 };
 const BATCH_SIZE = 256;
 const THREADED_FROM = 2048;
+/** Sockets in flight per thread at the start of a scan; the window grows while a thread waits on the network. */
+const INITIAL_SLOTS = 8;
 
 let workerSource: string | undefined;
 
@@ -184,10 +186,10 @@ function probeAll(
     retries: limits.retries,
     batchSize: BATCH_SIZE,
   };
-  const jobs: LoopJob[] = Array.from({ length: lanes }, (_, i) => ({
-    ...common,
-    slots: Math.floor(limits.concurrency / lanes) + (i < limits.concurrency % lanes ? 1 : 0),
-  }));
+  const jobs: LoopJob[] = Array.from({ length: lanes }, (_, i) => {
+    const slots = Math.floor(limits.concurrency / lanes) + (i < limits.concurrency % lanes ? 1 : 0);
+    return { ...common, slots, initialSlots: Math.min(slots, INITIAL_SLOTS) };
+  });
 
   return new Promise((resolve, reject) => {
     let running = lanes;
