@@ -319,5 +319,22 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
     const shown = ght.page.getByTestId('care-todo');
     expect(await textOf(shown)).toContain('Auto-évaluation CaRE ARA 2027');
     expect(await textOf(shown)).toContain('7 jour(s) restant(s)');
+
+    // A second campaign where each GHT answers for its members with one file.
+    await form.getByLabel('Nom de la campagne').fill('CaRE GHT 2027');
+    await form.getByLabel('Échéance').fill(deadline);
+    expect(await form.getByLabel('Destinataires').inputValue()).toBe('legal_entities');
+    // The DSFR checkbox is drawn by its label: click the label, as a user does.
+    await form.getByText('Un dossier unique par groupement (GHT) pour tous ses membres').click();
+    expect(await form.getByLabel('Un dossier unique par groupement (GHT) pour tous ses membres').isChecked()).toBe(
+      true,
+    );
+    await form.getByRole('button', { name: 'Lancer la campagne' }).click();
+    await form.getByText(/campagne « CaRE GHT 2027 » lancée/).waitFor();
+    const ghtCard = page.locator('[data-testid^="campaign-"]').filter({ hasText: 'CaRE GHT 2027' });
+    await ghtCard.getByText(/une par entité juridique, un dossier par groupement pour ses membres/).waitFor();
+    await ghtCard.getByRole('heading', { name: /^Relances \(\d+\)$/ }).waitFor();
+    expect(await textOf(ghtCard.locator('table'))).toContain('(dossier du groupement)');
+    expect(seriousProblems(problems)).toEqual([]);
   });
 });

@@ -63,88 +63,97 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
     const { referential: key, category, department, limit, groupBy } = q;
     const [from, to] = subtreeRange(request.organisation!.path);
     // The subtree and the filters, on the organisation aliased `o` in every query below.
-    const scope = sql<SqlBool>`${sql.join(
-      [
-        sql`${sql.ref('o.path')} >= ${from}`,
-        sql`${sql.ref('o.path')} < ${to}`,
-        ...(category ? [sql`${sql.ref('o.category')} = ${category}`] : []),
-        ...(department ? [sql`${sql.ref('o.department')} = ${department}`] : []),
-      ],
-      sql` and `,
-    )}`;
+    const filters = [
+      ...(category ? [sql`${sql.ref('o.category')} = ${category}`] : []),
+      ...(department ? [sql`${sql.ref('o.department')} = ${department}`] : []),
+    ];
+    // The root's subtree is the whole tree: no range, so the database scans instead of walking the path index.
+    const isRoot = request.organisation!.path === `/${request.organisation!.id}/`;
+    const range = isRoot ? [] : [sql`${sql.ref('o.path')} >= ${from}`, sql`${sql.ref('o.path')} < ${to}`];
+    const scope = sql<SqlBool>`${sql.join([...range, ...filters, sql`1 = 1`], sql` and `)}`;
+    // The filters without the subtree range: where the range comes from a group's path instead.
+    const filtered = filters.length ? sql<SqlBool>`${sql.join(filters, sql` and `)}` : sql<SqlBool>`1 = 1`;
     // Group files (an assessment held by a group node, for all its members) that can cover this scope: on a
     // group inside the subtree or on the group above it. Without any, every row is read from its own status.
     const ancestors = request.organisation!.path.split('/').filter(Boolean).map(Number);
     const groupFiles = await dash
-      .selectFrom('assessment_latest as l')
-      .innerJoin('organisation as o', 'o.id', 'l.organisation_id')
+      .selectFrom('organisation as o')
+      .innerJoin('assessment_latest as l', (join) =>
+        join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
+      )
       .select(['o.id', 'o.name'])
-      .where('l.referential_key', '=', key)
       .where('o.kind', '=', 'group')
       .where((eb) => eb.or([eb.and([eb('o.path', '>=', from), eb('o.path', '<', to)]), eb('o.id', 'in', ancestors)]))
       .execute();
+    const groupIds = groupFiles.map((g) => g.id);
     const groupNames = new Map(groupFiles.map((g) => [g.id, g.name]));
-    const coverage = groupFiles.length > 0;
-    /**
-     * A status column of each establishment: its own row, else (with group files) its group's file — the
-     * parent of a legal entity, the grandparent of a site (groups sit right under regions and never nest).
-     */
-    const own = sql`${sql.ref('l.organisation_id')} is not null`;
-    const col = (name: string) =>
-      coverage
-        ? sql`(case when ${own} then ${sql.ref(`l.${name}`)} when ${sql.ref('g1.organisation_id')} is not null then ${sql.ref(`g1.${name}`)} else ${sql.ref(`g2.${name}`)} end)`
-        : sql.ref(`l.${name}`);
-    const hasStatus = coverage
-      ? sql<SqlBool>`(${own} or ${sql.ref('g1.organisation_id')} is not null or ${sql.ref('g2.organisation_id')} is not null)`
-      : sql<SqlBool>`${own}`;
-    const coveredBy = coverage
-      ? sql<
-          number | null
-        >`(case when ${own} then null when ${sql.ref('g1.organisation_id')} is not null then ${sql.ref('g1.organisation_id')} else ${sql.ref('g2.organisation_id')} end)`
-      : sql<number | null>`null`;
-    // Every establishment-level node of the scope, once, with its own status row and its group file's.
-    const establishments = () => {
-      const base = dash
+    const coverage = groupIds.length > 0;
+
+    // Every establishment-level node of the scope, once, with its own status row (`l`).
+    const establishments = () =>
+      dash
         .selectFrom('organisation as o')
         .leftJoin('assessment_latest as l', (join) =>
           join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
-        );
-      const joined = coverage
-        ? base
-            .leftJoin('assessment_latest as g1', (join) =>
-              join
-                .onRef('g1.organisation_id', '=', 'o.parent_id')
-                .on('g1.referential_key', '=', key)
-                .on('o.kind', '=', 'legal_entity'),
+        )
+        .where(scope)
+        .where('o.kind', 'in', ESTABLISHMENT_KINDS);
+    // The members without a file of their own under a group file (`g`). Groups sit right under regions and never
+    // nest: either the scope lies inside one group (its file covers every member of the scope), or the groups
+    // lie inside the scope and each one's members are found by a range on the path index from the few files.
+    const enclosing = groupFiles.find((g) => g.id !== request.organisation!.id && ancestors.includes(g.id));
+    const coveredMembers = () =>
+      enclosing
+        ? establishments()
+            .innerJoin('assessment_latest as g', (join) =>
+              join.on('g.organisation_id', '=', enclosing.id).on('g.referential_key', '=', key),
             )
-            .leftJoin('organisation as p', 'p.id', 'o.parent_id')
-            .leftJoin('assessment_latest as g2', (join) =>
+            .where('l.organisation_id', 'is', null)
+        : dash
+            .selectFrom('assessment_latest as g')
+            .innerJoin('organisation as gp', 'gp.id', 'g.organisation_id')
+            .innerJoin('organisation as o', (join) =>
               join
-                .onRef('g2.organisation_id', '=', 'p.parent_id')
-                .on('g2.referential_key', '=', key)
-                .on('o.kind', '=', 'site'),
+                .on(sql<SqlBool>`${sql.ref('o.path')} > ${sql.ref('gp.path')}`)
+                .on(
+                  sql<SqlBool>`${sql.ref('o.path')} < substr(${sql.ref('gp.path')}, 1, length(${sql.ref('gp.path')}) - 1) || '0'`,
+                ),
             )
-        : base;
-      return (joined as typeof base).where(scope).where('o.kind', 'in', ESTABLISHMENT_KINDS);
-    };
-    const rowColumns = [
-      'o.id',
-      'o.name',
-      'o.kind',
-      'o.category',
-      'o.department',
-      'o.region_code',
-      sql<string | null>`${col('status')}`.as('status'),
-      sql<number | null>`${col('score_permyriad')}`.as('score_permyriad'),
-      sql<number | null>`${col('objectives_reached')}`.as('objectives_reached'),
-      sql<number | null>`${col('objectives_applicable')}`.as('objectives_applicable'),
-      sql<string | null>`${col('snapshot_at')}`.as('snapshot_at'),
-      sql<number | null>`${col('referential_version')}`.as('referential_version'),
-      sql<string | null>`${col('objective_statuses')}`.as('objective_statuses'),
-      coveredBy.as('covered_by'),
-    ] as const;
+            .leftJoin('assessment_latest as l', (join) =>
+              join.onRef('l.organisation_id', '=', 'o.id').on('l.referential_key', '=', key),
+            )
+            .where('g.referential_key', '=', key)
+            .where('gp.id', 'in', groupIds)
+            // Inside the scope by construction; the subtree range here would be taken for the index range.
+            .where(filtered)
+            .where('o.kind', 'in', ESTABLISHMENT_KINDS)
+            .where('l.organisation_id', 'is', null);
+    // Not answered for by a group file: a legal entity whose parent, or a site whose grandparent, holds none.
+    const notCovered = sql<SqlBool>`not ((${sql.ref('o.kind')} = 'legal_entity' and ${sql.ref('o.parent_id')} in (${sql.join(groupIds)})) or (${sql.ref('o.kind')} = 'site' and exists (select 1 from organisation as p where p.id = ${sql.ref('o.parent_id')} and p.parent_id in (${sql.join(groupIds)}))))`;
 
-    // Laggards first: establishments without any assessment (by id), then drafts, then the lowest scores.
+    /** The columns of a dashboard row, read from the status row aliased `from` (`l` own, `g` group file). */
+    const rowColumns = (from: 'l' | 'g') => {
+      const ref = <T>(name: string) => sql<T>`${sql.ref(`${from}.${name}`)}`.as(name);
+      return [
+        'o.id',
+        'o.name',
+        'o.kind',
+        'o.category',
+        'o.department',
+        'o.region_code',
+        ref<string | null>('status'),
+        ref<number | null>('score_permyriad'),
+        ref<number | null>('objectives_reached'),
+        ref<number | null>('objectives_applicable'),
+        ref<string | null>('snapshot_at'),
+        ref<number | null>('referential_version'),
+        ref<string | null>('objective_statuses'),
+        ref<number | null>('rank_score'),
+        from === 'g'
+          ? sql<number | null>`${sql.ref('g.organisation_id')}`.as('covered_by')
+          : sql<number | null>`null`.as('covered_by'),
+      ] as const;
+    };
     type Row = {
       id: number;
       name: string;
@@ -159,39 +168,44 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
       snapshot_at: string | null;
       referential_version: number | null;
       objective_statuses: string | null;
+      rank_score: number | null;
       covered_by: number | null;
     };
-    let rowsPending: Promise<Row[]>;
-    if (coverage) {
-      // Covered members sort by their group file's score: one sort over the scope, cut by the database.
-      rowsPending = establishments()
-        .select(rowColumns)
-        .orderBy(sql`case when ${hasStatus} then 1 else 0 end`)
-        .orderBy(sql`${col('rank_score')}`)
-        .orderBy('o.id')
-        .limit(limit)
-        .execute();
-    } else {
-      // Without group files: the never-started by id, then an index walk on `rank_score`.
-      const missing = establishments()
-        .where('l.organisation_id', 'is', null)
-        .select(rowColumns)
-        .orderBy('o.id')
-        .limit(limit)
-        .execute();
-      const ranked = dash
-        .selectFrom('assessment_latest as l')
-        .innerJoin('organisation as o', 'o.id', 'l.organisation_id')
-        .where('l.referential_key', '=', key)
-        .where(scope)
-        .where('o.kind', 'in', ESTABLISHMENT_KINDS)
-        .select(rowColumns)
-        .orderBy('l.rank_score')
-        .orderBy('l.organisation_id')
-        .limit(limit)
-        .execute();
-      rowsPending = Promise.all([missing, ranked]).then(([m, r]) => [...m, ...r].slice(0, limit));
-    }
+
+    // Laggards first: establishments without any assessment (by id), then drafts, then the lowest scores — own
+    // files walked on the `rank_score` index, covered members by their group file's; merged, then cut.
+    let missing = establishments().where('l.organisation_id', 'is', null);
+    if (coverage) missing = missing.where(enclosing ? sql<SqlBool>`1 = 0` : notCovered);
+    // The selections are raw expressions (aliased `l` or `g`): their values are typed by `Row`.
+    const asRows = (rows: unknown) => rows as Row[];
+    const missingPending = missing.select(rowColumns('l')).orderBy('o.id').limit(limit).execute().then(asRows);
+    const rankedPending = dash
+      .selectFrom('assessment_latest as l')
+      .innerJoin('organisation as o', 'o.id', 'l.organisation_id')
+      .where('l.referential_key', '=', key)
+      .where(scope)
+      .where('o.kind', 'in', ESTABLISHMENT_KINDS)
+      .select(rowColumns('l'))
+      .orderBy('l.rank_score')
+      .orderBy('l.organisation_id')
+      .limit(limit)
+      .execute()
+      .then(asRows);
+    const coveredPending: Promise<Row[]> = coverage
+      ? coveredMembers()
+          .select(rowColumns('g'))
+          .orderBy('g.rank_score')
+          .orderBy('o.id')
+          .limit(limit)
+          .execute()
+          .then(asRows)
+      : Promise.resolve([]);
+    const rowsPending = Promise.all([missingPending, rankedPending, coveredPending]).then(([m, r, c]) =>
+      [...m, ...[...r, ...c].sort((x, y) => (x.rank_score ?? -1) - (y.rank_score ?? -1) || x.id - y.id)].slice(
+        0,
+        limit,
+      ),
+    );
     // Awaited below; a failure of the aggregate first must not leave this rejection unhandled.
     rowsPending.catch(() => undefined);
 
@@ -202,24 +216,26 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
     const column = groupBy
       ? ({ region: 'o.region_code', department: 'o.department', category: 'o.category' } as const)[groupBy]
       : null;
-    const statuses = col('objective_statuses');
-    const version = col('referential_version');
-    const aggregates = await establishments()
-      .select((eb) => [
-        column ? eb.ref(column).as('group_key') : sql<null>`null`.as('group_key'),
-        sql<number | null>`${version}`.as('referential_version'),
-        eb.fn.countAll<number | string>().as('organisations'),
-        sql<number | string>`sum(case when ${hasStatus} then 1 else 0 end)`.as('assessed'),
-        sql<number | string>`count(${coveredBy})`.as('covered'),
-        sql<number | string>`count(${col('snapshot_at')})`.as('submitted'),
-        sql<number | string>`sum(case when ${col('status')} = 'signed' then 1 else 0 end)`.as('signed'),
-        sql<number | string | null>`sum(${col('score_permyriad')})`.as('score_sum'),
-        sql<number | string>`count(${col('score_permyriad')})`.as('score_count'),
-        // One integer sum per objective position (reached and applicable packed, see status.ts)…
+    /**
+     * Counts, score sums and one integer sum per objective position (reached and applicable packed, see
+     * status.ts; past the packed positions, from the status string) over the status rows aliased `from`.
+     */
+    const sums = (from: 'l' | 'g') => {
+      const ref = (name: string) => sql.ref(`${from}.${name}`);
+      const statuses = ref('objective_statuses');
+      return [
+        column ? sql<string | null>`${sql.ref(column)}`.as('group_key') : sql<null>`null`.as('group_key'),
+        sql<number | null>`${ref('referential_version')}`.as('referential_version'),
+        from === 'l' ? sql<number | string>`count(*)`.as('organisations') : sql<number>`0`.as('organisations'),
+        sql<number | string>`count(${ref('organisation_id')})`.as('assessed'),
+        from === 'g' ? sql<number | string>`count(*)`.as('covered') : sql<number>`0`.as('covered'),
+        sql<number | string>`count(${ref('snapshot_at')})`.as('submitted'),
+        sql<number | string>`sum(case when ${ref('status')} = 'signed' then 1 else 0 end)`.as('signed'),
+        sql<number | string | null>`sum(${ref('score_permyriad')})`.as('score_sum'),
+        sql<number | string>`count(${ref('score_permyriad')})`.as('score_count'),
         ...Array.from({ length: Math.min(positions, PACKED_OBJECTIVES) }, (_, i) =>
-          sql<number | string | null>`sum(${col(packedColumn(i))})`.as(`p${i}`),
+          sql<number | string | null>`sum(${ref(packedColumn(i))})`.as(`p${i}`),
         ),
-        // …and, past the packed positions (a referential with more objectives), the status string.
         ...Array.from({ length: Math.max(0, positions - PACKED_OBJECTIVES) }, (_, j) => {
           const at = sql.lit(PACKED_OBJECTIVES + j + 1);
           return sql<
@@ -228,9 +244,17 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
             `p${PACKED_OBJECTIVES + j}`,
           );
         }),
-      ])
-      .groupBy([...(column ? [sql.ref(column)] : []), version])
-      .execute();
+      ] as const;
+    };
+    const groupKeys = (from: 'l' | 'g') => [
+      ...(column ? [sql.ref(column)] : []),
+      sql.ref(`${from}.referential_version`),
+    ];
+    const [ownAggregates, coveredAggregates] = await Promise.all([
+      establishments().select(sums('l')).groupBy(groupKeys('l')).execute(),
+      coverage ? coveredMembers().select(sums('g')).groupBy(groupKeys('g')).execute() : Promise.resolve([]),
+    ]);
+    const aggregates = [...ownAggregates, ...coveredAggregates];
     type Totals = {
       organisations: number;
       assessed: number;
@@ -260,7 +284,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
       t.signed += Number(a.signed);
       t.scoreSum += Number(a.score_sum ?? 0);
       t.scoreCount += Number(a.score_count);
-      const order = a.referential_version ? orders.get(a.referential_version) : undefined;
+      const order = a.referential_version ? orders.get(Number(a.referential_version)) : undefined;
       order?.ids.forEach((id, i) => {
         const { reached, applicable } = unpackCounts(Number(row[`p${i}`] ?? 0));
         if (applicable === 0 && !t.shares.has(id)) return;

@@ -39,6 +39,9 @@ export function dashboardStatus(_dialect: DialectName): Migration {
         .columns(['referential_key', 'rank_score', 'organisation_id'])
         .execute();
 
+      // Group files of a scope are found from the few group nodes, not by scanning the tree.
+      await db.schema.createIndex('organisation_kind_path').on('organisation').columns(['kind', 'path']).execute();
+
       // Campaigns say whom they target (one file per legal entity by default, or per site) and whether a
       // group answers for its members with one file.
       await db.schema

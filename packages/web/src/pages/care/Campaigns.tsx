@@ -19,13 +19,19 @@ export interface Campaign {
   name: string;
   referential: { id: string; version: number };
   deadline: string;
+  target: 'legal_entities' | 'sites';
+  groupFiles: boolean;
   createdAt: string;
 }
 export interface CampaignMember {
   organisationId: number;
   name: string;
+  /** `group` for a group file answering for all its members. */
+  kind: string;
   department: string | null;
   assessmentId: number;
+  /** The referential version of the linked assessment (older than the campaign's for a linked draft). */
+  version: number;
   progress: 'not_started' | 'draft' | 'submitted' | 'signed';
   daysLeft: number;
   overdue: boolean;
@@ -86,6 +92,8 @@ function CampaignsOf({ id }: { id: number }) {
 function LaunchForm({ organisationId, onLaunched }: { organisationId: number; onLaunched: () => void }) {
   const [name, setName] = useState('');
   const [deadline, setDeadline] = useState('');
+  const [target, setTarget] = useState<Campaign['target']>('legal_entities');
+  const [groupFiles, setGroupFiles] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -98,7 +106,7 @@ function LaunchForm({ organisationId, onLaunched }: { organisationId: number; on
     try {
       const result = await api.post<{ campaign: Campaign; push: { created: number; linked: number } }>(
         `/organisations/${organisationId}/campaigns`,
-        { name: name.trim(), referentialId: 'care', deadline },
+        { name: name.trim(), referentialId: 'care', deadline, target, groupFiles },
       );
       setDone(
         `campagne « ${result.campaign.name} » lancée : ${result.push.created} auto-évaluation(s) créée(s), ${result.push.linked} existante(s) rattachée(s)`,
@@ -120,7 +128,9 @@ function LaunchForm({ organisationId, onLaunched }: { organisationId: number; on
     <form aria-label="Lancer une campagne" onSubmit={submit} className="fr-mb-4w">
       <h2>Lancer une campagne</h2>
       <p className="fr-text--sm">
-        Chaque établissement du périmètre reçoit une auto-évaluation CaRE à rendre avant l’échéance.
+        Chaque entité juridique du périmètre (ou chaque site, sur demande) reçoit une auto-évaluation CaRE à rendre
+        avant l’échéance. Une auto-évaluation existante est rattachée, y compris un brouillon sur une version antérieure
+        du référentiel.
       </p>
       <ErrorAlert error={error} title="Lancement impossible" />
       <SuccessAlert message={done} />
@@ -151,6 +161,31 @@ function LaunchForm({ organisationId, onLaunched }: { organisationId: number; on
             onChange={(e) => setDeadline(e.currentTarget.value)}
           />
         </div>
+        <div className="fr-col-12 fr-col-md-4 fr-select-group">
+          <label className="fr-label" htmlFor="campaign-target">
+            Destinataires
+          </label>
+          <select
+            className="fr-select"
+            id="campaign-target"
+            value={target}
+            onChange={(e) => setTarget(e.currentTarget.value as Campaign['target'])}
+          >
+            <option value="legal_entities">Une par entité juridique (FINESS EJ)</option>
+            <option value="sites">Une par site (FINESS EG)</option>
+          </select>
+        </div>
+        <div className="fr-col-12 fr-checkbox-group">
+          <input
+            type="checkbox"
+            id="campaign-group-files"
+            checked={groupFiles}
+            onChange={(e) => setGroupFiles(e.currentTarget.checked)}
+          />
+          <label className="fr-label" htmlFor="campaign-group-files">
+            Un dossier unique par groupement (GHT) pour tous ses membres
+          </label>
+        </div>
         <div className="fr-col-12 fr-col-md-4">
           <Button type="submit" disabled={busy}>
             Lancer la campagne
@@ -178,7 +213,8 @@ function CampaignCard({ campaign }: { campaign: Campaign }) {
       </h2>
       <p className="fr-text--sm">
         Référentiel {campaign.referential.id} v{campaign.referential.version}, lancée le{' '}
-        {formatDate(campaign.createdAt)}
+        {formatDate(campaign.createdAt)} — {campaign.target === 'sites' ? 'une par site' : 'une par entité juridique'}
+        {campaign.groupFiles ? ', un dossier par groupement pour ses membres' : ''}
       </p>
       <ErrorAlert error={progress.error ?? reminders.error} title="Suivi indisponible" />
       {counts ? (
@@ -199,9 +235,11 @@ function CampaignCard({ campaign }: { campaign: Campaign }) {
             <Table
               headers={['Établissement', 'Département', 'Avancement', 'Échéance']}
               data={reminders.data.items.map((m) => [
-                <Link key="n" to={`/organisations/${m.organisationId}/care`}>
-                  {m.name}
-                </Link>,
+                <span key="n">
+                  <Link to={`/organisations/${m.organisationId}/care`}>{m.name}</Link>
+                  {m.kind === 'group' ? ' (dossier du groupement)' : ''}
+                  {m.version !== campaign.referential.version ? ` — brouillon en v${m.version}` : ''}
+                </span>,
                 m.department ?? '—',
                 PROGRESS_LABELS[m.progress],
                 m.overdue ? (

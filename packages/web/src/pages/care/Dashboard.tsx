@@ -38,11 +38,13 @@ interface DashboardItem {
   objectivesReached: number | null;
   objectivesApplicable: number | null;
   snapshotAt: string | null;
+  /** The group whose file answers for this establishment (it has none of its own). */
+  coveredBy: { organisationId: number; name: string } | null;
   objectives: Record<string, ObjectiveStatus>;
 }
 interface Dashboard {
   referential: { id: string; version: number | null };
-  counts: { organisations: number; assessed: number; submitted: number; signed: number };
+  counts: { organisations: number; assessed: number; covered: number; submitted: number; signed: number };
   objectives: Array<{ id: string; title: string; reached: number; applicable: number; share: number | null }>;
   items: DashboardItem[];
 }
@@ -86,7 +88,8 @@ function DashboardOf({ id }: { id: number }) {
       <h1>Tableau de bord CaRE — {node.data.name}</h1>
       <p data-testid="dashboard-counts">
         {data.counts.organisations} établissement(s) : {data.counts.assessed} avec une auto-évaluation,{' '}
-        {data.counts.submitted} soumise(s), {data.counts.signed} signée(s) par la direction.
+        {data.counts.submitted} soumise(s), {data.counts.signed} signée(s) par la direction
+        {data.counts.covered > 0 ? ` ; ${data.counts.covered} couvert(s) par le dossier de leur groupement` : ''}.
       </p>
       <p className="fr-text--xs">
         Ce tableau de bord montre les statuts et les scores ; les réponses, commentaires et preuves restent à
@@ -213,6 +216,7 @@ function DashboardOf({ id }: { id: number }) {
                             i.category ? CATEGORY_LABELS[i.category as EstablishmentCategory] : null,
                             i.department ? `dép. ${i.department}` : null,
                             i.snapshotAt ? `soumise le ${formatDate(i.snapshotAt)}` : null,
+                            i.coveredBy ? `via le dossier du groupement ${i.coveredBy.name}` : null,
                           ]
                             .filter(Boolean)
                             .join(' · ')}
