@@ -172,7 +172,9 @@ function probeAll(
   new Uint16Array(targetPorts).set(portList);
   const cursor = new SharedArrayBuffer(8);
   const wanted = options.threads ?? (count >= THREADED_FROM ? Math.min(availableParallelism(), 4) : 0);
-  const threads = Math.max(0, Math.min(Math.floor(wanted), 64, limits.concurrency, count));
+  const threads = Number.isFinite(wanted)
+    ? Math.max(0, Math.min(Math.floor(wanted), 64, limits.concurrency, count))
+    : 0;
   const lanes = Math.max(1, threads);
   const common = {
     addresses,
@@ -228,7 +230,14 @@ function probeAll(
       return;
     }
     for (const job of jobs) {
-      const worker = new Worker(scanWorkerSource(), { eval: true, workerData: job, execArgv: [] });
+      let worker: Worker;
+      try {
+        // No execArgv: the worker runs plain JavaScript and needs none of the parent's loaders.
+        worker = new Worker(scanWorkerSource(), { eval: true, workerData: job, execArgv: [] });
+      } catch (e) {
+        fail(e);
+        return;
+      }
       let finished = false;
       worker.on('message', (batch: Int32Array | null) => {
         if (batch !== null) return onBatch(batch);
