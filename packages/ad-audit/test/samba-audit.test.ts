@@ -86,6 +86,22 @@ describe('audit of a real Samba AD DC', () => {
     expect(log.some((l) => l.startsWith('phase users'))).toBe(true);
   });
 
+  it('one connection and four parallel connections collect the same directory', async () => {
+    const one = await collectFromLdap(options({ connections: 1 }));
+    const four = await collectFromLdap(options({ connections: 4 }));
+    const shape = (s: typeof one) => ({
+      users: s.users.map((u) => u.dn).sort(),
+      computers: s.computers.map((c) => c.dn).sort(),
+      groups: s.groups.map((g) => `${g.dn}:${[...g.members].sort().join('|')}`).sort(),
+      sds: s.securityDescriptors.map((d) => d.role).sort(),
+      templates: s.certificateTemplates.length,
+      gpos: s.gpos.length,
+      incomplete: s.incomplete,
+    });
+    expect(shape(four)).toEqual(shape(one));
+    expect(one.users.length).toBeGreaterThan(3);
+  });
+
   it('after hardening the defaults, none of the weaknesses to plant is raised', async () => {
     await dc.ldapModify(
       `dn: ${dc.baseDn}\nchangetype: modify\nreplace: ms-DS-MachineAccountQuota\nms-DS-MachineAccountQuota: 0\n`,

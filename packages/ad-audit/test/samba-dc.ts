@@ -1,6 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,26 +22,109 @@ export interface SambaDc {
   stop(): Promise<void>;
 }
 
-async function waitForPort(port: number, deadline: number): Promise<void> {
+/** The AD LDAP ports of Samba are fixed (no smb.conf option): 636 is the one the tests use. */
+const LDAPS_PORT = 636;
+
+/** Inodes of the TCP sockets listening on the port (any address), from /proc/net/tcp{,6}. */
+function listeningInodes(port: number): Set<string> {
+  const inodes = new Set<string>();
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // f[1] local address:port, f[3] state (0A = LISTEN), f[9] inode
+      if (f.length > 9 && f[1]?.endsWith(`:${hexPort}`) && f[3] === '0A' && f[9]) inodes.add(f[9]);
+    }
+  }
+  return inodes;
+}
+
+/** Pids of the processes in the process group (samba forks its listeners into the group we created). */
+function processGroupPids(pgid: number): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // fields after the parenthesised command: state ppid pgrp …
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === pgid) pids.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** Whether one of the listening sockets of the port is held by a process of our samba's group. */
+export function portOwnedByGroup(port: number, pgid: number): { listening: boolean; ours: boolean } {
+  const inodes = listeningInodes(port);
+  if (inodes.size === 0) return { listening: false, ours: false };
+  for (const pid of processGroupPids(pgid)) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1] as string)) return { listening: true, ours: true };
+      } catch {
+        // fd closed meanwhile
+      }
+    }
+  }
+  return { listening: true, ours: false };
+}
+
+/** Fails unless nothing listens on the port: the tests must never reach another DC by mistake. */
+export function assertPortFree(port: number): void {
+  if (listeningInodes(port).size > 0)
+    throw new Error(
+      `le port ${port} est déjà occupé par un autre processus (un autre Samba ?) : ` +
+        'le contrôleur de test ne peut pas démarrer sans risquer de tester le mauvais annuaire',
+    );
+}
+
+/** Waits until a process of our samba's group listens on the port; fails if someone else holds it. */
+async function waitForOwnPort(port: number, pgid: number, deadline: number): Promise<void> {
+  let foreignSince: number | null = null;
   while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port }, () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
+    const { listening, ours } = portOwnedByGroup(port, pgid);
+    if (ours) return;
+    if (listening) {
+      // Another process took the port between our check and samba's bind: samba will not get it.
+      foreignSince ??= Date.now();
+      if (Date.now() - foreignSince > 5000)
+        throw new Error(`le port ${port} est tenu par un processus qui n'est pas notre samba (pid ${pgid})`);
+    } else foreignSince = null;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`samba n'écoute pas sur 127.0.0.1:${port} à temps`);
+  throw new Error(`notre samba (pid ${pgid}) n'écoute pas sur le port ${port} à temps`);
 }
 
 /** Provisions a throw-away Samba AD DC in a temp dir and starts it on loopback. Throws if samba is missing. */
-export async function startSambaDc(opts: { realm?: string; domain?: string } = {}): Promise<SambaDc> {
+export async function startSambaDc(
+  opts: {
+    realm?: string;
+    domain?: string;
+    /** Runs after provisioning, before samba starts (e.g. bulk-loading sam.ldb offline). */
+    beforeStart?: (paths: { dir: string; confFile: string; samLdb: string; baseDn: string }) => Promise<void>;
+  } = {},
+): Promise<SambaDc> {
   const realm = opts.realm ?? 'HOPITAL.TEST';
   const domain = opts.domain ?? 'HOPITAL';
   const adminPass = 'Rempart-Adm1n!2026';
+  // Checked before the long provisioning, and again just before samba starts.
+  assertPortFree(LDAPS_PORT);
   const dir = mkdtempSync(join(tmpdir(), 'rempart-samba-'));
   try {
     await run(
@@ -69,6 +151,18 @@ export async function startSambaDc(opts: { realm?: string; domain?: string } = {
     );
   }
   const confFile = join(dir, 'etc', 'smb.conf');
+  const baseDn = realm
+    .toLowerCase()
+    .split('.')
+    .map((p) => `DC=${p}`)
+    .join(',');
+  try {
+    await opts.beforeStart?.({ dir, confFile, samLdb: join(dir, 'private', 'sam.ldb'), baseDn });
+    assertPortFree(LDAPS_PORT);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const proc = spawn('samba', ['-i', '-s', confFile, '--debuglevel=0'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
@@ -81,12 +175,17 @@ export async function startSambaDc(opts: { realm?: string; domain?: string } = {
     proc.once('exit', (c) => reject(new Error(`samba s'est arrêté (code ${c}) : ${stderr}`))),
   );
   exited.catch(() => {});
-  await Promise.race([waitForPort(636, Date.now() + 90_000), exited]);
-  const baseDn = realm
-    .toLowerCase()
-    .split('.')
-    .map((p) => `DC=${p}`)
-    .join(',');
+  try {
+    await Promise.race([waitForOwnPort(LDAPS_PORT, proc.pid as number, Date.now() + 90_000), exited]);
+  } catch (e) {
+    try {
+      if (proc.pid) process.kill(-proc.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    throw e;
+  }
   const dc: SambaDc = {
     dir,
     realm,

@@ -49,6 +49,12 @@ export interface LdapSourceOptions {
   connectTimeoutMs?: number;
   phaseTimeoutMs?: number;
   pageSize?: number;
+  /**
+   * LDAP connections used at once (1–4, default 4): users, computers, groups and the small phases each
+   * get their own connection so the DC builds the next page while we decode the previous one. 1 runs
+   * every phase in turn on one connection, for a DC that must be spared.
+   */
+  connections?: number;
   progress?: (message: string) => void;
 }
 
@@ -202,14 +208,18 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
     servername: isIP(expectedName) ? undefined : expectedName,
     checkServerIdentity: (_host, cert) => checkServerIdentity(expectedName, cert),
   };
-  const client = new Client({
-    url: opts.url,
-    connectTimeout: opts.connectTimeoutMs ?? 10_000,
-    timeout: phaseTimeout,
-    // ldapts wraps ldap:// sockets in TLS at connect time when tlsOptions is set: only give them for ldaps://.
-    ...(parsed.protocol === 'ldaps:' ? { tlsOptions } : {}),
-    strictDN: false,
-  });
+  const newClient = () =>
+    new Client({
+      url: opts.url,
+      connectTimeout: opts.connectTimeoutMs ?? 10_000,
+      timeout: phaseTimeout,
+      // ldapts wraps ldap:// sockets in TLS at connect time when tlsOptions is set: only give them for ldaps://.
+      ...(parsed.protocol === 'ldaps:' ? { tlsOptions } : {}),
+      strictDN: false,
+    });
+  const client = newClient();
+  const extraClients: Client[] = [];
+  const connections = Math.min(4, Math.max(1, Math.trunc(opts.connections ?? 4)));
 
   const classify = (e: unknown, stage: string): CollectError => {
     const msg = e instanceof Error ? e.message : String(e);
@@ -225,20 +235,25 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
     return new CollectError('LDAP_CONNECT', `connexion impossible (${stage}) : ${msg}`);
   };
 
-  try {
-    progress(`connexion à ${parsed.host}`);
+  /** StartTLS if asked, then bind: every connection we open goes through the same checks. */
+  const open = async (c: Client) => {
     if (opts.startTls) {
       try {
-        await client.startTLS({ ...tlsOptions });
+        await c.startTLS({ ...tlsOptions });
       } catch (e) {
         throw classify(e, 'StartTLS');
       }
     }
     try {
-      await client.bind(opts.bindDn, opts.password);
+      await c.bind(opts.bindDn, opts.password);
     } catch (e) {
       throw classify(e, 'bind');
     }
+  };
+
+  try {
+    progress(`connexion à ${parsed.host}`);
+    await open(client);
     let root: Entry;
     try {
       const r = await client.search('', {
@@ -294,7 +309,8 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
     snap.server = parsed.host;
 
     /** Paged subtree search; a missing container is an empty result, not a failure. */
-    const each = async (
+    const eachOn = async (
+      on: Client,
       base: string,
       filter: string,
       attributes: string[],
@@ -303,7 +319,7 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
       scope: 'sub' | 'base' | 'one' = 'sub',
     ) => {
       try {
-        for await (const page of client.searchPaginated(
+        for await (const page of on.searchPaginated(
           base,
           { scope, filter, attributes, explicitBufferAttributes: BINARY, paged: { pageSize } },
           withSd ? [SD_FLAGS] : [],
@@ -314,6 +330,16 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
         if (e instanceof NoSuchObjectError) return;
         throw e;
       }
+    };
+    const each = (...args: Parameters<typeof eachOn> extends [Client, ...infer R] ? R : never) =>
+      eachOn(client, ...args);
+    /** A connection of its own for a large phase; the main one when a single connection is asked. */
+    const laneClient = async (): Promise<Client> => {
+      if (connections === 1 || extraClients.length >= connections - 1) return client;
+      const c = newClient();
+      extraClients.push(c);
+      await open(c);
+      return c;
     };
     const phase = async (name: Phase, run: () => Promise<void>) => {
       const started = Date.now();
@@ -380,224 +406,237 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
         snap.ntfrsReplicaSets++;
       });
     });
-    await phase('users', async () => {
-      await each(baseDn, '(&(objectClass=user)(!(objectClass=computer)))', ACCOUNT_ATTRS, (e) => {
-        const a = toAccount('user', e);
-        if (a) snap.users.push(a);
+    const users = () =>
+      phase('users', async () => {
+        const on = await laneClient();
+        await eachOn(on, baseDn, '(&(objectClass=user)(!(objectClass=computer)))', ACCOUNT_ATTRS, (e) => {
+          const a = toAccount('user', e);
+          if (a) snap.users.push(a);
+        });
       });
-    });
-    await phase('computers', async () => {
-      await each(baseDn, '(objectClass=computer)', COMPUTER_ATTRS, (e) => {
-        const a = toAccount('computer', e);
-        if (a) snap.computers.push(a);
+    const computers = () =>
+      phase('computers', async () => {
+        const on = await laneClient();
+        await eachOn(on, baseDn, '(objectClass=computer)', COMPUTER_ATTRS, (e) => {
+          const a = toAccount('computer', e);
+          if (a) snap.computers.push(a);
+        });
       });
-    });
-    await phase('groups', async () => {
-      const ranged: { members: string[]; dn: string; key: string }[] = [];
-      await each(baseDn, '(objectClass=group)', COLLECTED_ATTRIBUTES.groups, (e) => {
-        const sid = sidFromBytes(bufs(e, 'objectSid')[0]);
-        if (!sid) return;
-        // AD returns large groups (> 1500 members) as member;range=0-1499: fetch the rest, never drop it.
-        const rangeKey = Object.keys(e).find((k) => /^member;range=/i.test(k));
-        const members = rangeKey ? strs(e, rangeKey) : strs(e, 'member');
-        snap.groups.push({ dn: e.dn, sid, samAccountName: str(e, 'sAMAccountName') ?? '', members });
-        if (rangeKey) ranged.push({ members, dn: e.dn, key: rangeKey });
-      });
-      for (const g of ranged) {
-        let key = g.key;
-        for (let guard = 0; guard < 10_000; guard++) {
-          const m = /range=(\d+)-(\*|\d+)$/i.exec(key);
-          if (!m || m[2] === '*') break;
-          const next = `member;range=${Number(m[2]) + 1}-*`;
-          const r = await client.search(g.dn, { scope: 'base', filter: '(objectClass=*)', attributes: [next] });
-          const entry = r.searchEntries[0];
-          const k = entry ? Object.keys(entry).find((x) => /^member;range=/i.test(x)) : undefined;
-          if (!entry || !k) throw new Error(`récupération par tranches des membres de ${g.dn} interrompue`);
-          g.members.push(...strs(entry, k));
-          key = k;
+    const groups = () =>
+      phase('groups', async () => {
+        const on = await laneClient();
+        const ranged: { members: string[]; dn: string; key: string }[] = [];
+        await eachOn(on, baseDn, '(objectClass=group)', COLLECTED_ATTRIBUTES.groups, (e) => {
+          const sid = sidFromBytes(bufs(e, 'objectSid')[0]);
+          if (!sid) return;
+          // AD returns large groups (> 1500 members) as member;range=0-1499: fetch the rest, never drop it.
+          const rangeKey = Object.keys(e).find((k) => /^member;range=/i.test(k));
+          const members = rangeKey ? strs(e, rangeKey) : strs(e, 'member');
+          snap.groups.push({ dn: e.dn, sid, samAccountName: str(e, 'sAMAccountName') ?? '', members });
+          if (rangeKey) ranged.push({ members, dn: e.dn, key: rangeKey });
+        });
+        for (const g of ranged) {
+          let key = g.key;
+          for (let guard = 0; guard < 10_000; guard++) {
+            const m = /range=(\d+)-(\*|\d+)$/i.exec(key);
+            if (!m || m[2] === '*') break;
+            const next = `member;range=${Number(m[2]) + 1}-*`;
+            const r = await on.search(g.dn, { scope: 'base', filter: '(objectClass=*)', attributes: [next] });
+            const entry = r.searchEntries[0];
+            const k = entry ? Object.keys(entry).find((x) => /^member;range=/i.test(x)) : undefined;
+            if (!entry || !k) throw new Error(`récupération par tranches des membres de ${g.dn} interrompue`);
+            g.members.push(...strs(entry, k));
+            key = k;
+          }
         }
-      }
-    });
-    await phase('trusts', async () => {
-      await each(
-        baseDn,
-        '(objectClass=trustedDomain)',
-        ['cn', 'trustDirection', 'trustType', 'trustAttributes', 'whenChanged', 'msDS-SupportedEncryptionTypes'],
-        (e) => {
-          snap.trusts.push({
-            dn: e.dn,
-            name: str(e, 'cn') ?? e.dn,
-            direction: toInt(str(e, 'trustDirection')) ?? 0,
-            type: toInt(str(e, 'trustType')) ?? 0,
-            attributes: toInt(str(e, 'trustAttributes')) ?? 0,
-            whenChanged: generalizedTimeToDate(str(e, 'whenChanged')),
-            supportedEncryptionTypes: toInt(str(e, 'msDS-SupportedEncryptionTypes')),
-          });
-        },
-      );
-    });
-    await phase('gpos', async () => {
-      await each(
-        `CN=Policies,CN=System,${baseDn}`,
-        '(objectClass=groupPolicyContainer)',
-        ['cn', 'displayName', 'gPCFileSysPath', 'flags'],
-        (e) => {
-          snap.gpos.push({
-            dn: e.dn,
-            name: str(e, 'cn') ?? '',
-            displayName: str(e, 'displayName'),
-            fileSysPath: str(e, 'gPCFileSysPath'),
-            flags: toInt(str(e, 'flags')),
-          });
-        },
-      );
-    });
-    await phase('schema', async () => {
-      await each(
-        schemaDn,
-        '(|(lDAPDisplayName=ms-Mcs-AdmPwd)(lDAPDisplayName=msLAPS-Password)(lDAPDisplayName=msLAPS-EncryptedPassword))',
-        ['lDAPDisplayName'],
-        (e) => {
-          const n = str(e, 'lDAPDisplayName') ?? '';
-          if (n === 'ms-Mcs-AdmPwd') snap.schema.lapsLegacy = true;
-          else snap.schema.lapsWindows = true;
-        },
-        false,
-        'one',
-      );
-    });
-    await phase('pki', async () => {
-      const pks = `CN=Public Key Services,CN=Services,${configDn}`;
-      await each(
-        `CN=Certificate Templates,${pks}`,
-        '(objectClass=pKICertificateTemplate)',
-        [
-          'cn',
-          'msPKI-Certificate-Name-Flag',
-          'msPKI-Enrollment-Flag',
-          'msPKI-RA-Signature',
-          'pKIExtendedKeyUsage',
-          'msPKI-Certificate-Application-Policy',
-          'nTSecurityDescriptor',
-        ],
-        (e) => {
-          const t: CertificateTemplate = {
-            dn: e.dn,
-            name: str(e, 'cn') ?? '',
-            nameFlag: (toInt(str(e, 'msPKI-Certificate-Name-Flag')) ?? 0) >>> 0,
-            enrollmentFlag: (toInt(str(e, 'msPKI-Enrollment-Flag')) ?? 0) >>> 0,
-            raSignatures: toInt(str(e, 'msPKI-RA-Signature')) ?? 0,
-            extendedKeyUsages: [
-              ...new Set([...strs(e, 'pKIExtendedKeyUsage'), ...strs(e, 'msPKI-Certificate-Application-Policy')]),
-            ],
-            securityDescriptor: sd(e),
-          };
-          snap.certificateTemplates.push(t);
-        },
-        true,
-      );
-      await each(
-        `CN=Enrollment Services,${pks}`,
-        '(objectClass=pKIEnrollmentService)',
-        ['cn', 'cACertificate', 'certificateTemplates'],
-        (e) => {
-          snap.certificationAuthorities.push({
-            dn: e.dn,
-            name: str(e, 'cn') ?? '',
-            certificates: bufs(e, 'cACertificate'),
-            store: 'enrollment',
-          });
-          snap.publishedTemplates.push(...strs(e, 'certificateTemplates'));
-        },
-      );
-      await each(
-        `CN=NTAuthCertificates,${pks}`,
-        '(objectClass=*)',
-        ['cn', 'cACertificate'],
-        (e) => {
-          snap.certificationAuthorities.push({
-            dn: e.dn,
-            name: 'NTAuthCertificates',
-            certificates: bufs(e, 'cACertificate'),
-            store: 'ntauth',
-          });
-        },
-        false,
-        'base',
-      );
-      for (const [container, store] of [
-        ['Certification Authorities', 'root'],
-        ['AIA', 'aia'],
-      ] as const) {
+      });
+    const smallPhases = async () => {
+      await phase('trusts', async () => {
         await each(
-          `CN=${container},${pks}`,
-          '(objectClass=certificationAuthority)',
-          ['cn', 'cACertificate'],
+          baseDn,
+          '(objectClass=trustedDomain)',
+          ['cn', 'trustDirection', 'trustType', 'trustAttributes', 'whenChanged', 'msDS-SupportedEncryptionTypes'],
+          (e) => {
+            snap.trusts.push({
+              dn: e.dn,
+              name: str(e, 'cn') ?? e.dn,
+              direction: toInt(str(e, 'trustDirection')) ?? 0,
+              type: toInt(str(e, 'trustType')) ?? 0,
+              attributes: toInt(str(e, 'trustAttributes')) ?? 0,
+              whenChanged: generalizedTimeToDate(str(e, 'whenChanged')),
+              supportedEncryptionTypes: toInt(str(e, 'msDS-SupportedEncryptionTypes')),
+            });
+          },
+        );
+      });
+      await phase('gpos', async () => {
+        await each(
+          `CN=Policies,CN=System,${baseDn}`,
+          '(objectClass=groupPolicyContainer)',
+          ['cn', 'displayName', 'gPCFileSysPath', 'flags'],
+          (e) => {
+            snap.gpos.push({
+              dn: e.dn,
+              name: str(e, 'cn') ?? '',
+              displayName: str(e, 'displayName'),
+              fileSysPath: str(e, 'gPCFileSysPath'),
+              flags: toInt(str(e, 'flags')),
+            });
+          },
+        );
+      });
+      await phase('schema', async () => {
+        await each(
+          schemaDn,
+          '(|(lDAPDisplayName=ms-Mcs-AdmPwd)(lDAPDisplayName=msLAPS-Password)(lDAPDisplayName=msLAPS-EncryptedPassword))',
+          ['lDAPDisplayName'],
+          (e) => {
+            const n = str(e, 'lDAPDisplayName') ?? '';
+            if (n === 'ms-Mcs-AdmPwd') snap.schema.lapsLegacy = true;
+            else snap.schema.lapsWindows = true;
+          },
+          false,
+          'one',
+        );
+      });
+      await phase('pki', async () => {
+        const pks = `CN=Public Key Services,CN=Services,${configDn}`;
+        await each(
+          `CN=Certificate Templates,${pks}`,
+          '(objectClass=pKICertificateTemplate)',
+          [
+            'cn',
+            'msPKI-Certificate-Name-Flag',
+            'msPKI-Enrollment-Flag',
+            'msPKI-RA-Signature',
+            'pKIExtendedKeyUsage',
+            'msPKI-Certificate-Application-Policy',
+            'nTSecurityDescriptor',
+          ],
+          (e) => {
+            const t: CertificateTemplate = {
+              dn: e.dn,
+              name: str(e, 'cn') ?? '',
+              nameFlag: (toInt(str(e, 'msPKI-Certificate-Name-Flag')) ?? 0) >>> 0,
+              enrollmentFlag: (toInt(str(e, 'msPKI-Enrollment-Flag')) ?? 0) >>> 0,
+              raSignatures: toInt(str(e, 'msPKI-RA-Signature')) ?? 0,
+              extendedKeyUsages: [
+                ...new Set([...strs(e, 'pKIExtendedKeyUsage'), ...strs(e, 'msPKI-Certificate-Application-Policy')]),
+              ],
+              securityDescriptor: sd(e),
+            };
+            snap.certificateTemplates.push(t);
+          },
+          true,
+        );
+        await each(
+          `CN=Enrollment Services,${pks}`,
+          '(objectClass=pKIEnrollmentService)',
+          ['cn', 'cACertificate', 'certificateTemplates'],
           (e) => {
             snap.certificationAuthorities.push({
               dn: e.dn,
               name: str(e, 'cn') ?? '',
               certificates: bufs(e, 'cACertificate'),
-              store,
+              store: 'enrollment',
+            });
+            snap.publishedTemplates.push(...strs(e, 'certificateTemplates'));
+          },
+        );
+        await each(
+          `CN=NTAuthCertificates,${pks}`,
+          '(objectClass=*)',
+          ['cn', 'cACertificate'],
+          (e) => {
+            snap.certificationAuthorities.push({
+              dn: e.dn,
+              name: 'NTAuthCertificates',
+              certificates: bufs(e, 'cACertificate'),
+              store: 'ntauth',
             });
           },
           false,
-          'one',
-        );
-      }
-    });
-    await phase('dns', async () => {
-      const forestRoot = snap.domain.forestRootDn ?? baseDn;
-      for (const base of [
-        `DC=DomainDnsZones,${baseDn}`,
-        `DC=ForestDnsZones,${forestRoot}`,
-        `CN=MicrosoftDNS,CN=System,${baseDn}`,
-      ]) {
-        await each(
-          base,
-          '(objectClass=dnsZone)',
-          ['name', 'dnsProperty', 'nTSecurityDescriptor'],
-          (e) => {
-            const name = str(e, 'name') ?? '';
-            const zone: DnsZone = {
-              dn: e.dn,
-              name,
-              allowUpdate: allowUpdateOf(bufs(e, 'dnsProperty')),
-              securityDescriptor: sd(e),
-            };
-            snap.dnsZones.push(zone);
-          },
-          true,
-        );
-      }
-    });
-    await phase('securityDescriptors', async () => {
-      const targets: [SensitiveObjectSd['role'], string][] = [
-        ['domainRoot', baseDn],
-        ['adminSdHolder', `CN=AdminSDHolder,CN=System,${baseDn}`],
-        ['domainControllers', `OU=Domain Controllers,${baseDn}`],
-        ['configuration', configDn],
-        ['schema', schemaDn],
-      ];
-      const missing: string[] = [];
-      for (const [role, dn] of targets) {
-        let found: SecurityDescriptor | null = null;
-        await each(
-          dn,
-          '(objectClass=*)',
-          ['nTSecurityDescriptor'],
-          (e) => {
-            found = sd(e);
-          },
-          true,
           'base',
         );
-        if (found) snap.securityDescriptors.push({ role, dn, securityDescriptor: found });
-        else if (role === 'domainRoot' || role === 'adminSdHolder') missing.push(dn);
-      }
-      if (missing.length > 0)
-        throw new Error(`nTSecurityDescriptor illisible (droits insuffisants ?) : ${missing.join(' ; ')}`);
-    });
+        for (const [container, store] of [
+          ['Certification Authorities', 'root'],
+          ['AIA', 'aia'],
+        ] as const) {
+          await each(
+            `CN=${container},${pks}`,
+            '(objectClass=certificationAuthority)',
+            ['cn', 'cACertificate'],
+            (e) => {
+              snap.certificationAuthorities.push({
+                dn: e.dn,
+                name: str(e, 'cn') ?? '',
+                certificates: bufs(e, 'cACertificate'),
+                store,
+              });
+            },
+            false,
+            'one',
+          );
+        }
+      });
+      await phase('dns', async () => {
+        const forestRoot = snap.domain.forestRootDn ?? baseDn;
+        for (const base of [
+          `DC=DomainDnsZones,${baseDn}`,
+          `DC=ForestDnsZones,${forestRoot}`,
+          `CN=MicrosoftDNS,CN=System,${baseDn}`,
+        ]) {
+          await each(
+            base,
+            '(objectClass=dnsZone)',
+            ['name', 'dnsProperty', 'nTSecurityDescriptor'],
+            (e) => {
+              const name = str(e, 'name') ?? '';
+              const zone: DnsZone = {
+                dn: e.dn,
+                name,
+                allowUpdate: allowUpdateOf(bufs(e, 'dnsProperty')),
+                securityDescriptor: sd(e),
+              };
+              snap.dnsZones.push(zone);
+            },
+            true,
+          );
+        }
+      });
+      await phase('securityDescriptors', async () => {
+        const targets: [SensitiveObjectSd['role'], string][] = [
+          ['domainRoot', baseDn],
+          ['adminSdHolder', `CN=AdminSDHolder,CN=System,${baseDn}`],
+          ['domainControllers', `OU=Domain Controllers,${baseDn}`],
+          ['configuration', configDn],
+          ['schema', schemaDn],
+        ];
+        const missing: string[] = [];
+        for (const [role, dn] of targets) {
+          let found: SecurityDescriptor | null = null;
+          await each(
+            dn,
+            '(objectClass=*)',
+            ['nTSecurityDescriptor'],
+            (e) => {
+              found = sd(e);
+            },
+            true,
+            'base',
+          );
+          if (found) snap.securityDescriptors.push({ role, dn, securityDescriptor: found });
+          else if (role === 'domainRoot' || role === 'adminSdHolder') missing.push(dn);
+        }
+        if (missing.length > 0)
+          throw new Error(`nTSecurityDescriptor illisible (droits insuffisants ?) : ${missing.join(' ; ')}`);
+      });
+    };
+    // With several connections the lanes run at once (lanes beyond the connection count share the main
+    // one, which LDAP message ids allow); with one, strictly one phase after the other.
+    const lanes = [users, computers, groups, smallPhases];
+    if (connections === 1) for (const lane of lanes) await lane();
+    else await Promise.all(lanes.map((lane) => lane()));
     progress(
       `collecte terminée : ${snap.users.length} utilisateurs, ${snap.computers.length} ordinateurs, ${snap.groups.length} groupes`,
     );
@@ -606,7 +645,7 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
     if (e instanceof CollectError) throw e;
     throw classify(e, 'collecte');
   } finally {
-    await client.unbind().catch(() => {});
+    await Promise.all([client, ...extraClients].map((c) => c.unbind().catch(() => {})));
   }
 }
 

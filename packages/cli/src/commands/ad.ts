@@ -25,13 +25,16 @@ const HELP = `rempart ad — audit de sécurité Active Directory (points de con
 
   rempart ad audit --url ldaps://dc.exemple.local --bind-dn <DN> (--password-file <f> | --password-env <VAR>)
                    [--ca <ca.pem>] [--starttls] [--tls-server-name <nom>] [--exceptions <f.yaml>]
-                   [--phase-timeout <s>] --html <rapport.html> --json <resultat.json>
+                   [--phase-timeout <s>] [--connections <1-4>] --html <rapport.html> --json <resultat.json>
   rempart ad import <ad_hc_*.xml | resultat.json | sharphound.zip | dossier ldapdomaindump>
                     [--exceptions <f>] [--html <f>] [--json <f>]
   rempart ad diff <avant.json> <apres.json>
 
   audit et import : --push <url> --token-file <fichier> [--org <id>] envoient le résultat à la plateforme
   Rempart (indicateur D1 Active Directory de l'établissement : niveau ANSSI si la collecte est complète).
+
+--connections : connexions LDAP simultanées (4 par défaut : utilisateurs, ordinateurs, groupes et le
+reste en parallèle ; 1 pour ménager un contrôleur chargé).
 
 Le mot de passe n'est jamais accepté sur la ligne de commande. La vérification du certificat du
 contrôleur est toujours active : fournissez l'autorité avec --ca. Import : PingCastle ad_hc_*.xml
@@ -141,6 +144,7 @@ const auditSchema = z
     'tls-server-name': z.string().optional(),
     exceptions: z.string().optional(),
     'phase-timeout': z.coerce.number().int().min(1).max(86_400).optional(),
+    connections: z.coerce.number().int().min(1).max(4).optional(),
     html: z.string().optional(),
     json: z.string().optional(),
     push: z.string().optional(),
@@ -167,6 +171,7 @@ async function runAuditCommand(argv: string[]): Promise<number> {
       'tls-server-name': { type: 'string' },
       exceptions: { type: 'string' },
       'phase-timeout': { type: 'string' },
+      connections: { type: 'string' },
       html: { type: 'string' },
       json: { type: 'string' },
       ...pushOptions,
@@ -197,13 +202,19 @@ async function runAuditCommand(argv: string[]): Promise<number> {
       ...(o['tls-server-name'] ? { tlsServerName: o['tls-server-name'] } : {}),
       startTls: o.starttls === true,
       ...(o['phase-timeout'] ? { phaseTimeoutMs: o['phase-timeout'] * 1000 } : {}),
+      ...(o.connections ? { connections: o.connections } : {}),
       progress: (m) => process.stderr.write(`${m}\n`),
     });
   } catch (e) {
     if (e instanceof CollectError) throw new CliError(`[${e.code}] ${e.message}`);
     throw e;
   }
-  await writeOutputs(runAudit(snapshot, { exceptions }), o.html, o.json, o);
+  let started = Date.now();
+  const bundle = runAudit(snapshot, { exceptions });
+  process.stderr.write(`règles évaluées en ${Date.now() - started} ms\n`);
+  started = Date.now();
+  await writeOutputs(bundle, o.html, o.json, o);
+  process.stderr.write(`résultats écrits en ${Date.now() - started} ms\n`);
   return 0;
 }
 
