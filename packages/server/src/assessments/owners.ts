@@ -1,16 +1,16 @@
 import { indexReferential } from '@rempart/core';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import { access, idFrom } from '../access/plugin.js';
+import { access } from '../access/plugin.js';
 import { appendAudit } from '../audit/trail.js';
 import type { Database } from '../db/schema.js';
 import { actorOf } from '../http/context.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { label } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
-import { loadAssessment, organisationOfAssessment } from './queries.js';
+import { assessmentOrg, loadAssessment } from './queries.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -82,10 +82,6 @@ export async function ownerCandidates(db: Db, organisationPath: string) {
     byUser.set(r.id, entry);
   }
   return [...byUser.values()];
-}
-
-function assessmentOrg(request: FastifyRequest): Promise<number> {
-  return organisationOfAssessment(request.server.db, idFrom('params', 'id')(request) as number);
 }
 
 function ownerConflict(current: number, sent: number): AppError {

@@ -1,16 +1,12 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { access, idFrom } from '../access/plugin.js';
+import { access } from '../access/plugin.js';
 import { appendAudit } from '../audit/trail.js';
 import { actorOf } from '../http/context.js';
 import { AppError, conflict } from '../http/errors.js';
 import { nowIso } from '../http/time.js';
-import { loadAssessment, organisationOfAssessment, revisionConflict, storedAnswerSchema } from './queries.js';
-
-function assessmentOrg(request: FastifyRequest): Promise<number> {
-  return organisationOfAssessment(request.server.db, idFrom('params', 'id')(request) as number);
-}
+import { assessmentOrg, loadAssessment, revisionConflict, storedAnswerSchema } from './queries.js';
 
 /**
  * Confirmation of a pre-filled answer: a person checked what a technical indicator answered and keeps it. The

@@ -12,8 +12,10 @@ import {
   type RoadmapEdit,
   scoreAssessment,
 } from '@rempart/core';
+import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
+import { idFrom } from '../access/plugin.js';
 import type { Database } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
 import { referentialOfRow } from './referentials.js';
@@ -115,6 +117,11 @@ export function traceOfPrefill(
     return { source: before.source, ...kept };
   }
   return { replacedPrefill: { answer: before.answer, source: before.source, replacedAt: at, replacedBy: userId } };
+}
+
+/** Access resolver of `/assessments/:id…` routes: the organisation owning the assessment. */
+export function assessmentOrg(request: FastifyRequest): Promise<number> {
+  return organisationOfAssessment(request.server.db, idFrom('params', 'id')(request) as number);
 }
 
 /** Only the answers, as the scoring reads them. */

@@ -11,7 +11,7 @@ import {
   ROADMAP_STATUSES,
   roadmapToCsv,
 } from '@rempart/core';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { access, idFrom } from '../access/plugin.js';
@@ -25,13 +25,13 @@ import { objectiveOwnerNames } from './owners.js';
 import {
   ASSESSMENT_STATUSES,
   answersOf,
+  assessmentOrg,
   categoryOfNode,
   checkAnswersAgainst,
   fromCare,
   type LoadedAssessment,
   loadAssessment,
   markLatest,
-  organisationOfAssessment,
   revisionConflict,
   roadmapEdits,
   type StoredAnswer,
@@ -156,12 +156,6 @@ const RoadmapItemOut = z.object({
   dueDate: z.string().nullable(),
   status: z.enum(ROADMAP_STATUSES),
 });
-
-/** Access resolver of `/assessments/:id…` routes: the organisation owning the assessment. */
-function assessmentOrg(request: FastifyRequest): Promise<number> {
-  const id = idFrom('params', 'id')(request) as number;
-  return organisationOfAssessment(request.server.db, id);
-}
 
 /**
  * CaRE self-assessments: referentials (list, read, import, CISO Assistant export), assessments with
