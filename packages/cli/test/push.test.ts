@@ -14,7 +14,7 @@ import {
 } from '@rempart/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { aCleanDomain, NOW } from '../../ad-audit/src/test-builders.js';
+import { aCleanDomain, NOW } from '../../ad-audit/test/builders.js';
 
 const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
 const CORPUS = new URL('../../../../shared/conformance/sigma', import.meta.url).pathname;

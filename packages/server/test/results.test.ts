@@ -1,7 +1,7 @@
 import { runAudit } from '@rempart/ad-audit';
 import { defaultRuleSet, evaluate, type Observation, score } from '@rempart/exposure';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { aCleanDomain, NOW } from '../../ad-audit/src/test-builders.js';
+import { aCleanDomain, NOW } from '../../ad-audit/test/builders.js';
 import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
 import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
 import { detectBundle } from './matrix/results.js';
