@@ -74,13 +74,17 @@ export class BinXmlContext {
     return n;
   }
 
-  /** Reads a name reference at `pos`; returns the name and the position after it (inline names are skipped). */
-  private nameRef(pos: number): [string, number] {
+  /** Position after the last name reference read (inline names are skipped). */
+  private afterName = 0;
+
+  /** Reads a name reference at `pos`; returns the name and sets `afterName` (no tuple on the hot path). */
+  private nameRef(pos: number): string {
     const off = this.u32(pos);
-    pos += 4;
+    let next = pos + 4;
     const name = this.name(off);
-    if (off === pos) pos += 10 + 2 * this.u16(off + 6);
-    return [name, pos];
+    if (off === next) next += 10 + 2 * this.u16(off + 6);
+    this.afterName = next;
+    return name;
   }
 
   private template(defOff: number): Template {
@@ -135,8 +139,8 @@ export class BinXmlContext {
           break;
         case 0x01: {
           pos += 1 + 2 + 4; // token, dependency id, data size
-          let name: string;
-          [name, pos] = this.nameRef(pos);
+          const name = this.nameRef(pos);
+          pos = this.afterName;
           if (token & 0x40) pos += 4; // attribute list size
           const el: XmlElement = { k: K_ELEMENT, name, attrs: [], children: [] };
           attr = null;
@@ -176,8 +180,8 @@ export class BinXmlContext {
         case 0x06: {
           const top = stack[stack.length - 1];
           if (!top) throw new EvtxFormatError('attribute outside an element');
-          let name: string;
-          [name, pos] = this.nameRef(pos + 1);
+          const name = this.nameRef(pos + 1);
+          pos = this.afterName;
           attr = { name, parts: [] };
           top.attrs.push(attr);
           break;
@@ -194,13 +198,14 @@ export class BinXmlContext {
           pos += 3;
           break;
         case 0x09: {
-          let name: string;
-          [name, pos] = this.nameRef(pos + 1);
+          const name = this.nameRef(pos + 1);
+          pos = this.afterName;
           add({ k: K_TEXT, value: ENTITIES[name] ?? `&${name};` });
           break;
         }
         case 0x0a:
-          [, pos] = this.nameRef(pos + 1);
+          this.nameRef(pos + 1);
+          pos = this.afterName;
           break;
         case 0x0b:
           pos += 3 + 2 * this.u16(pos + 1);

@@ -142,7 +142,10 @@ export function renderElement(el: XmlElement, values: EvtxValue[]): JsonValue {
   const container = el.name === 'EventData' || el.name === 'UserData';
   let named = false;
   if (container) {
-    for (const [c, v] of els) {
+    for (let i = 0; i < els.length; i++) {
+      const pair = els[i] as [XmlElement, EvtxValue[]];
+      const c = pair[0];
+      const v = pair[1];
       if (c.name === 'Data' && nameAttribute(c, v) !== null) {
         named = true;
         break;
@@ -150,7 +153,9 @@ export function renderElement(el: XmlElement, values: EvtxValue[]): JsonValue {
     }
   }
   let positionalDone = false;
-  for (const [c, v] of els) {
+  for (let i = 0; i < els.length; i++) {
+    const c = (els[i] as [XmlElement, EvtxValue[]])[0];
+    const v = (els[i] as [XmlElement, EvtxValue[]])[1];
     if (container && c.name === 'Data') {
       if (named) {
         const key = nameAttribute(c, v);
@@ -158,7 +163,12 @@ export function renderElement(el: XmlElement, values: EvtxValue[]): JsonValue {
       } else if (!positionalDone) {
         positionalDone = true;
         const data: JsonValue[] = [];
-        for (const [d, dv] of els) if (d.name === 'Data') data.push(dataValue(d, dv));
+        for (let j = 0; j < els.length; j++) {
+          const pair = els[j] as [XmlElement, EvtxValue[]];
+          const d = pair[0];
+          const dv = pair[1];
+          if (d.name === 'Data') data.push(dataValue(d, dv));
+        }
         obj.Data = { '#text': data.length === 1 ? (data[0] as JsonValue) : data };
       }
       continue;
@@ -173,6 +183,9 @@ export function renderRecord(nodes: XmlNode[]): JsonObject {
   const els: [XmlElement, EvtxValue[]][] = [];
   collect(nodes, NONE, els, []);
   const out: JsonObject = {};
-  for (const [el, values] of els) out[el.name] = renderElement(el, values);
+  for (let i = 0; i < els.length; i++) {
+    const pair = els[i] as [XmlElement, EvtxValue[]];
+    out[pair[0].name] = renderElement(pair[0], pair[1]);
+  }
   return out;
 }

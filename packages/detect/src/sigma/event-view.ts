@@ -3,6 +3,32 @@ import type { JsonObject, JsonValue } from '../evtx/render.js';
 const NONE = new Uint32Array(0);
 const NO_ATOMS = new Int32Array(0);
 
+/**
+ * `Element_Attribute` names, built once per pair (System has a handful: Provider_Name, TimeCreated_SystemTime…)
+ * so events do not concatenate and hash new strings; bounded against hostile input (then built each time).
+ */
+const qualified = new Map<string, Map<string, string>>();
+let qualifiedCount = 0;
+const MAX_QUALIFIED = 4096;
+
+function qualifiedName(element: string, attribute: string): string {
+  let byAttr = qualified.get(element);
+  if (byAttr === undefined) {
+    if (qualifiedCount >= MAX_QUALIFIED) return `${element}_${attribute}`;
+    byAttr = new Map();
+    qualified.set(element, byAttr);
+  }
+  let name = byAttr.get(attribute);
+  if (name === undefined) {
+    name = `${element}_${attribute}`;
+    if (qualifiedCount < MAX_QUALIFIED) {
+      byAttr.set(attribute, name);
+      qualifiedCount++;
+    }
+  }
+  return name;
+}
+
 function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -57,7 +83,7 @@ export class EventView {
       const attrs = value['#attributes'];
       if (isObject(attrs)) {
         for (const a in attrs) {
-          this.fields.set(`${key}_${a}`, attrs[a] as JsonValue);
+          this.fields.set(qualifiedName(key, a), attrs[a] as JsonValue);
           if (!this.fields.has(a)) this.fields.set(a, attrs[a] as JsonValue);
         }
       }
