@@ -143,6 +143,18 @@ describe.each(DIALECTS)('group files on %s', (dialect) => {
     expect(csv.split('\r\n').find((l) => l.startsWith(`${chD};`))).toContain(';GHT Test;');
     // Laggards first still: CH E (draft) before the covered members.
     expect(items[0]!.organisationId).toBe(chE);
+    // The group's own dashboard, and a category filter, count the covered members the same way.
+    const ghtDashboard = await groupRssi.get(`/api/organisations/${tree.ght.id}/dashboard`);
+    expect(ghtDashboard.body.counts).toEqual({ organisations: 5, assessed: 5, covered: 4, submitted: 5, signed: 4 });
+    const medico = await referent.get(`/api/organisations/${tree.ara.id}/dashboard?category=medico_social`);
+    expect(medico.body.counts).toEqual({ organisations: 2, assessed: 2, covered: 2, submitted: 2, signed: 2 });
+    expect((medico.body.items as Item[]).map((i) => i.organisationId).sort((a, b) => a - b)).toEqual(
+      [ehpad, ehpadSite].sort((a, b) => a - b),
+    );
+    const limited = await referent.get(`/api/organisations/${tree.ara.id}/dashboard?limit=2`);
+    expect((limited.body.items as Item[]).map((i) => i.organisationId)).toEqual(
+      items.slice(0, 2).map((i) => i.organisationId),
+    );
   });
 
   test('a member moved out of the group stops being covered at once; moved back, it is again', async () => {
