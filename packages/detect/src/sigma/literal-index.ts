@@ -41,22 +41,46 @@ class Trie {
     (exact ? this.exact : this.out)[node]!.push(id);
   }
 
+  /** ASCII transitions as a table over the characters the literals use (0: no transition; built by `compileAscii`). */
+  private asciiClass = new Uint8Array(128);
+  private asciiWidth = 1;
+  private asciiTable = new Int32Array(0);
+
+  /** Builds the ASCII transition table of the folded walk (after the last `add`). */
+  compileAscii(): void {
+    const cls = new Uint8Array(128);
+    let width = 1;
+    for (const m of this.next) for (const c of m.keys()) if (c < 128 && cls[c] === 0) cls[c] = width++;
+    const table = new Int32Array(this.next.length * width);
+    this.next.forEach((m, node) => {
+      for (const [c, to] of m) if (c < 128) table[node * width + (cls[c] as number)] = to;
+    });
+    this.asciiClass = cls;
+    this.asciiWidth = width;
+    this.asciiTable = table;
+  }
+
   /**
    * Walks `s` (from its end when `reversed`) stamping the atoms met. With `fold`, ASCII upper case is folded
    * and the walk gives up (returns false) on a non-ASCII character; otherwise `s` is already lower-cased.
    */
   walk(s: string, ev: EventView, gen: number, reversed: boolean, fold: boolean): boolean {
-    const { next, out, exact } = this;
+    const { next, out, exact, asciiClass, asciiWidth, asciiTable } = this;
     let node = 0;
     const n = s.length;
     for (let k = 0; k < n; k++) {
-      let c = s.charCodeAt(reversed ? n - 1 - k : k);
+      const c = s.charCodeAt(reversed ? n - 1 - k : k);
+      let to: number | undefined;
       if (fold) {
-        c = foldAscii(c);
-        if (c < 0) return false;
+        const f = foldAscii(c);
+        if (f < 0) return false;
+        const k2 = asciiClass[f] as number;
+        to = k2 === 0 ? 0 : (asciiTable[node * asciiWidth + k2] as number);
+        if (to === 0) return true; // the root is never a child: 0 means no transition
+      } else {
+        to = (next[node] as Map<number, number>).get(c);
+        if (to === undefined) return true;
       }
-      const to = (next[node] as Map<number, number>).get(c);
-      if (to === undefined) return true;
       node = to;
       const o = out[node] as number[];
       for (let i = 0; i < o.length; i++) mark(ev, o[i] as number, gen);
@@ -231,7 +255,11 @@ export class LiteralIndex {
   }
 
   private build(): void {
-    for (const f of this.fields) f.contains?.build();
+    for (const f of this.fields) {
+      f.contains?.build();
+      f.prefixes?.compileAscii();
+      f.suffixes?.compileAscii();
+    }
     this.built = true;
   }
 
