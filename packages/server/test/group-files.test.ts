@@ -218,4 +218,25 @@ describe.each(DIALECTS)('group files on %s', (dialect) => {
     expect(byOrg.get(chF.id)).toMatchObject({ version: 2 });
     expect((byOrg.get(chF.id) as { assessmentId: number }).assessmentId).not.toBe(done.body.id);
   });
+
+  test('a campaign launched from the group itself with group files links the group file, none for members', async () => {
+    const r = await referent.post(`/api/organisations/${tree.ght.id}/campaigns`, {
+      name: 'CaRE du GHT',
+      referentialId: 'care',
+      deadline: inDays(20),
+      groupFiles: true,
+    });
+    expect(r.status).toBe(201);
+    expect(r.body.push).toEqual({ created: 0, linked: 1, skipped: [] });
+    const progress = await groupRssi.get(`/api/campaigns/${r.body.campaign.id}/progress`);
+    expect(progress.body.counts.members).toBe(1);
+    // Without group files, the same group's campaign gives each member legal entity its own file.
+    const each = await referent.post(`/api/organisations/${tree.ght.id}/campaigns`, {
+      name: 'CaRE par établissement',
+      referentialId: 'care',
+      deadline: inDays(20),
+    });
+    // CH A's own file is linked; CH D and EHPAD M get theirs.
+    expect(each.body.push).toEqual({ created: 2, linked: 1, skipped: [] });
+  });
 });
