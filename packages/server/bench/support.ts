@@ -38,7 +38,17 @@ export async function withDatabase(
       await handle.close();
       const d = new pg.Client({ connectionString: admin });
       await d.connect();
-      await d.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      // The pool's sockets may still be closing: wait for them rather than have FORCE kill them under the
+      // closed pool (which surfaces as an unhandled "terminating connection" error); FORCE only as a last resort.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await d.query(attempt < 50 ? `DROP DATABASE ${name}` : `DROP DATABASE ${name} WITH (FORCE)`);
+          break;
+        } catch (error) {
+          if (attempt >= 50) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
       await d.end();
     },
   };
