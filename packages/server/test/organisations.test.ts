@@ -166,6 +166,32 @@ describe.each(DIALECTS)('organisation tree and audit trail on %s', (dialect) => 
     expect(moved.find((n) => n.id === ej.id)!.depth).toBe(tree.ght.depth + 1);
   });
 
+  test('moving an entity to another region moves its whole subtree into that region', async () => {
+    await moveSubtree(server.handle.db, tree.ejB.id, tree.ara.id);
+    const regions = await server.handle.db
+      .selectFrom('organisation')
+      .select(['id', 'region_code'])
+      .where('id', 'in', [tree.ejB.id, tree.siteB.id])
+      .execute();
+    expect(regions).toEqual(
+      expect.arrayContaining([
+        { id: tree.ejB.id, region_code: 'ARA' },
+        { id: tree.siteB.id, region_code: 'ARA' },
+      ]),
+    );
+    const national = await admin.get(`/api/organisations/${tree.nation.id}/dashboard?groupBy=region`);
+    expect(national.status).toBe(200);
+    const item = national.body.items.find((i: { organisationId: number }) => i.organisationId === tree.siteB.id);
+    expect(item.regionCode).toBe('ARA');
+    await moveSubtree(server.handle.db, tree.ejB.id, tree.bre.id);
+    const back = await server.handle.db
+      .selectFrom('organisation')
+      .select('region_code')
+      .where('id', '=', tree.siteB.id)
+      .executeTakeFirstOrThrow();
+    expect(back.region_code).toBe('BRE');
+  });
+
   test('the audit trail is append-only and its hash chain detects tampering at the first broken row', async () => {
     const db = server.handle.db;
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });

@@ -4,7 +4,10 @@ import type { Database } from '../db/schema.js';
 import { badRequest } from '../http/errors.js';
 import { findNode, subtreeRange } from './queries.js';
 
-/** Moves a node and its subtree under a new parent, rewriting the materialised paths in one statement. */
+/**
+ * Moves a node and its subtree under a new parent, rewriting the materialised paths in one statement; the subtree
+ * takes the region of its new parent (regions themselves only hang under the nation, so never move region).
+ */
 export async function moveSubtree(db: Kysely<Database> | Transaction<Database>, nodeId: number, newParentId: number) {
   const node = await findNode(db, nodeId);
   const parent = await findNode(db, newParentId);
@@ -22,6 +25,7 @@ export async function moveSubtree(db: Kysely<Database> | Transaction<Database>, 
     .set({
       path: sql<string>`${newPath} || substr(path, ${node.path.length + 1})`,
       depth: sql<number>`depth + ${depthDelta}`,
+      ...(parent.region_code ? { region_code: parent.region_code } : {}),
     })
     .where('path', '>=', from)
     .where('path', '<', to)
