@@ -123,7 +123,7 @@ try {
       throw new Error(`collecte partielle : ${JSON.stringify(bundle.counts)}`);
     if (bundle.incomplete.length > 0) throw new Error(`collecte incomplète : ${JSON.stringify(bundle.incomplete)}`);
     const phases = [...r.stderr.matchAll(/^(phase \S+ terminée en \d+ ms|règles .*|résultats .*)$/gm)].map((m) => m[1]);
-    return { ...r, bundle, phases };
+    return { ...r, bundle, phases, load: loadAverage() };
   };
 
   const dumps = [
@@ -163,7 +163,7 @@ try {
       seconds += r.seconds;
       rssMiB = Math.max(rssMiB, r.rssMiB);
     }
-    return { seconds, rssMiB };
+    return { seconds, rssMiB, load: loadAverage() };
   };
   const dumpParallel = async () => {
     const started = process.hrtime.bigint();
@@ -171,6 +171,7 @@ try {
     return {
       seconds: Number(process.hrtime.bigint() - started) / 1e9,
       rssMiB: rs.reduce((s, r) => s + r.rssMiB, 0),
+      load: loadAverage(),
     };
   };
 
@@ -184,16 +185,16 @@ try {
   console.log(`  phases (4 connections): ${audit.phases.join(' ; ')}`);
   console.log(`  phases (1 connection): ${auditOne.phases.join(' ; ')}`);
   console.log(
-    `rempart ad audit, 4 parallel LDAP connections (collect + 94 rules + HTML + JSON): ${audit.seconds.toFixed(2)} s, peak RSS ${audit.rssMiB.toFixed(0)} MiB — ${loadAverage()}`,
+    `rempart ad audit, 4 parallel LDAP connections (collect + 94 rules + HTML + JSON): ${audit.seconds.toFixed(2)} s, peak RSS ${audit.rssMiB.toFixed(0)} MiB — ${audit.load}`,
   );
   console.log(
-    `ldapsearch -E pr=1000/noprompt, 3 searches one after the other (users, computers, groups; same attributes): ${seq.seconds.toFixed(2)} s, peak RSS ${seq.rssMiB.toFixed(0)} MiB — ${loadAverage()}`,
+    `ldapsearch -E pr=1000/noprompt, 3 searches one after the other (users, computers, groups; same attributes): ${seq.seconds.toFixed(2)} s, peak RSS ${seq.rssMiB.toFixed(0)} MiB — ${seq.load}`,
   );
   console.log(
-    `rempart ad audit, 1 LDAP connection (--connections 1): ${auditOne.seconds.toFixed(2)} s, peak RSS ${auditOne.rssMiB.toFixed(0)} MiB — ${loadAverage()}`,
+    `rempart ad audit, 1 LDAP connection (--connections 1): ${auditOne.seconds.toFixed(2)} s, peak RSS ${auditOne.rssMiB.toFixed(0)} MiB — ${auditOne.load}`,
   );
   console.log(
-    `ldapsearch -E pr=1000/noprompt, the 3 searches at once: ${par.seconds.toFixed(2)} s, RSS sum ${par.rssMiB.toFixed(0)} MiB — ${loadAverage()}`,
+    `ldapsearch -E pr=1000/noprompt, the 3 searches at once: ${par.seconds.toFixed(2)} s, RSS sum ${par.rssMiB.toFixed(0)} MiB — ${par.load}`,
   );
   console.log(
     `ratio audit (4 connections) / sequential dump: ${(audit.seconds / seq.seconds).toFixed(2)}× (target ≤ 1.5×); ` +

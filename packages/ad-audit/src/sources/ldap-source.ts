@@ -319,12 +319,23 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
       scope: 'sub' | 'base' | 'one' = 'sub',
     ) => {
       try {
-        for await (const page of on.searchPaginated(
-          base,
-          { scope, filter, attributes, explicitBufferAttributes: BINARY, paged: { pageSize } },
-          withSd ? [SD_FLAGS] : [],
-        )) {
-          for (const e of page.searchEntries) onEntry(e);
+        const pages = on
+          .searchPaginated(
+            base,
+            { scope, filter, attributes, explicitBufferAttributes: BINARY, paged: { pageSize } },
+            withSd ? [SD_FLAGS] : [],
+          )
+          [Symbol.asyncIterator]();
+        // ldapts sends the next page request only when asked for the next page: ask before converting
+        // this one, so the DC builds page n+1 while we turn page n into accounts.
+        let next = pages.next();
+        for (;;) {
+          const page = await next;
+          if (page.done) break;
+          next = pages.next();
+          // If onEntry throws, the prefetched page may fail unobserved: keep that from crashing the process.
+          next.catch(() => {});
+          for (const e of page.value.searchEntries) onEntry(e);
         }
       } catch (e) {
         if (e instanceof NoSuchObjectError) return;

@@ -9,6 +9,7 @@ import {
   InputError,
   importPingCastleXml,
   importSharpHoundZip,
+  loadDefaultRuleSet,
   parseBundle,
   parseExceptionsFile,
   type RiskException,
@@ -194,7 +195,7 @@ async function runAuditCommand(argv: string[]): Promise<number> {
   const exceptions = await loadExceptions(o.exceptions);
   let snapshot: Awaited<ReturnType<typeof collectFromLdap>>;
   try {
-    snapshot = await collectFromLdap({
+    const collecting = collectFromLdap({
       url: o.url,
       bindDn: o['bind-dn'],
       password,
@@ -205,6 +206,10 @@ async function runAuditCommand(argv: string[]): Promise<number> {
       ...(o.connections ? { connections: o.connections } : {}),
       progress: (m) => process.stderr.write(`${m}\n`),
     });
+    // Parse the rule set while the first LDAP round trips are in flight rather than after the collection.
+    collecting.catch(() => {});
+    loadDefaultRuleSet();
+    snapshot = await collecting;
   } catch (e) {
     if (e instanceof CollectError) throw new CliError(`[${e.code}] ${e.message}`);
     throw e;
