@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { AppError } from '@rempart/server';
 import { CliError } from './command.js';
 import { commands } from './commands/index.js';
 
@@ -21,11 +20,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`rempart: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     // Sub-commands with their own sub-commands (e.g. `ad audit --help`) handle help themselves.
     if (!command.help.includes('<subcommand>')) {
@@ -40,7 +40,9 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
+  async (error: unknown) => {
+    // The server (and its error class) is loaded only by the commands that use it.
+    const { AppError } = await import('@rempart/server');
     if (error instanceof CliError) {
       process.stderr.write(`rempart: ${error.message}\n`);
       process.exitCode = error.exitCode;

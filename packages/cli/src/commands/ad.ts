@@ -18,9 +18,8 @@ import {
   snapshotFromLdapDomainDump,
 } from '@rempart/ad-audit';
 import { z } from 'zod';
-import { CliError, type Command, wantsHelp } from '../command.js';
+import { CliError, type Command, parseOptions, wantsHelp } from '../command.js';
 import { pushResult } from '../push.js';
-import { parseOptions } from './shared.js';
 
 const HELP = `rempart ad — audit de sécurité Active Directory (points de contrôle ANSSI, score façon PingCastle)
 
@@ -286,7 +285,6 @@ async function runDiff(argv: string[]): Promise<number> {
 
 export const ad: Command = {
   name: 'ad',
-  summary: 'audit de sécurité Active Directory (ANSSI, PingCastle), import et comparaison',
   help: HELP,
   async run(argv) {
     const [sub, ...rest] = argv;

@@ -4,7 +4,6 @@ import { openMigrated } from './shared.js';
 
 export const auditVerify: Command = {
   name: 'audit-verify',
-  summary: 'verify the hash chain of the audit trail',
   help: `Usage: rempart audit-verify
 
 Recomputes every row's hash of the audit trail in order and reports the first broken row.

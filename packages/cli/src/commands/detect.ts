@@ -13,9 +13,8 @@ import {
   TimelineWriter,
 } from '@rempart/detect';
 import { z } from 'zod';
-import { CliError, type Command } from '../command.js';
+import { CliError, type Command, parseOptions } from '../command.js';
 import { pushResult } from '../push.js';
-import { parseOptions } from './shared.js';
 
 const LEVEL_LABELS: Record<(typeof LEVELS)[number], string> = {
   critical: 'critique',
@@ -78,7 +77,6 @@ function summaryTable(summary: ScanSummary, rulesLoaded: number, minLevel: strin
 
 export const detect: Command = {
   name: 'detect',
-  summary: 'run Sigma rules over Windows event logs (EVTX, JSON) and write a timeline',
   help: `Usage: rempart detect --rules <dir> <evtx files or folders…> [options]
 
 Reads Windows event logs (.evtx, or .json/.jsonl events as exported by evtx_dump), evaluates every

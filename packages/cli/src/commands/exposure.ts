@@ -252,7 +252,6 @@ async function cadenceCommand(argv: string[]): Promise<number> {
 
 export const exposure: Command = {
   name: 'exposure',
-  summary: "audit d'exposition sur internet : scan, imports, écart, cadence D1",
   help: HELP,
   async run(argv) {
     const [sub, ...rest] = argv;

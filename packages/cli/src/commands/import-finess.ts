@@ -3,14 +3,13 @@ import { parseArgs } from 'node:util';
 import { decodeExtract } from '@rempart/core';
 import { appendAudit, ensureNation, importFinessExtract } from '@rempart/server';
 import { z } from 'zod';
-import { CliError, type Command } from '../command.js';
-import { openMigrated, parseOptions } from './shared.js';
+import { CliError, type Command, parseOptions } from '../command.js';
+import { openMigrated } from './shared.js';
 
 const MAX_BYTES = 512 * 1024 * 1024;
 
 export const importFiness: Command = {
   name: 'import-finess',
-  summary: 'import the organisation tree from a FINESS extract (CSV)',
   help: `Usage: rempart import-finess <extract.csv> [--region <code>]
 
 Imports the public FINESS extract (data.gouv.fr "etalab" CSV: ';'-separated, Latin-1 or UTF-8) into the

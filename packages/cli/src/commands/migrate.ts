@@ -3,7 +3,6 @@ import { CliError, type Command } from '../command.js';
 
 export const migrate: Command = {
   name: 'migrate',
-  summary: 'bring the database schema up to date',
   help: `Usage: rempart migrate
 
 Runs every pending migration on the configured database (DATABASE_URL, or the embedded SQLite file).`,

@@ -14,7 +14,6 @@ import type { Command } from '../command.js';
 
 export const serve: Command = {
   name: 'serve',
-  summary: 'start the Rempart platform (HTTP API and web UI)',
   help: `Usage: rempart serve [--demo]
 
 Starts the platform on HOST:PORT (default 0.0.0.0:3000) with the database of DATABASE_URL, or the embedded

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { appendAudit, issueToken, ROLES } from '@rempart/server';
 import { z } from 'zod';
-import { CliError, type Command } from '../command.js';
+import { CliError, type Command, parseOptions } from '../command.js';
 import { resolveOrganisation } from './org-ref.js';
-import { openMigrated, parseOptions } from './shared.js';
+import { openMigrated } from './shared.js';
 
 const HELP = `Usage: rempart token create --owner <email> --org <organisation> --role <role> --name <label> [--days <n>]
 
@@ -13,7 +13,6 @@ role on the node or above it. The token is printed once; only its hash is stored
 
 export const token: Command = {
   name: 'token',
-  summary: 'issue an API token (token create …)',
   help: HELP,
   async run(argv) {
     const [sub, ...rest] = argv;

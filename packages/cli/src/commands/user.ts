@@ -10,9 +10,9 @@ import {
   ROLES,
 } from '@rempart/server';
 import { z } from 'zod';
-import { CliError, type Command } from '../command.js';
+import { CliError, type Command, parseOptions } from '../command.js';
 import { resolveOrganisation } from './org-ref.js';
-import { openMigrated, parseOptions } from './shared.js';
+import { openMigrated } from './shared.js';
 
 const HELP = `Usage: rempart user create --email <address> --name <display name> --role <role> --org <organisation>
                            [--password-file <file> | --password-env <VARIABLE>]
@@ -40,7 +40,6 @@ async function readPassword(file?: string, env?: string): Promise<string | undef
 
 export const user: Command = {
   name: 'user',
-  summary: 'create an account (user create …)',
   help: HELP,
   async run(argv) {
     const [sub, ...rest] = argv;
