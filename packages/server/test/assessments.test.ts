@@ -8,30 +8,15 @@ import { parse } from 'yaml';
 import { verifyAuditChain } from '../src/audit/trail.js';
 import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
 import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { referentialHead } from './referential-builders.js';
 
 const YAML = { 'content-type': 'application/yaml' };
 
 /** A small valid referential in the Rempart format, at a given version. */
-const miniReferential = (version: number, dependsOn = '') => `format: rempart-referential/1
-id: mini-test
-urn: urn:rempart:referential:mini-test
-version: ${version}
-locale: fr
-name: Mini
-description: Référentiel de test
-publication_date: "2026-01-01"
-provenance: { publisher: Test }
-changelog: [{ version: ${version}, date: "2026-01-01", changes: [Test] }]
-scales:
-  - { id: yn, label: Oui/non, met_from: "yes", levels: [{ id: "no", label: Non, score: 0 }, { id: "yes", label: Oui, score: 1 }] }
-framework:
-  axes:
-    - id: A
-      title: Axe
-      weight: 1
-      wording: rempart
-      objectives:
-        - id: O1
+const miniReferential = (
+  version: number,
+  dependsOn = '',
+) => `${referentialHead('mini-test', version, 'Mini')}        - id: O1
           title: Objectif 1
           weight: 1
           wording: rempart

@@ -1,30 +1,12 @@
 import { parseReferential } from '@rempart/core';
 import { describe, expect, test } from 'vitest';
+import { referentialHead } from '../../test/referential-builders.js';
 import { unionCategory } from './group-files.js';
 
 /** Two requirements with the given applicability lists. */
 const referential = (first: string, second: string) =>
   parseReferential(
-    `format: rempart-referential/1
-id: union-test
-urn: urn:rempart:referential:union-test
-version: 1
-locale: fr
-name: Union
-description: Test
-publication_date: "2026-01-01"
-provenance: { publisher: Test }
-changelog: [{ version: 1, date: "2026-01-01", changes: [Test] }]
-scales:
-  - { id: yn, label: Oui/non, met_from: "yes", levels: [{ id: "no", label: Non, score: 0 }, { id: "yes", label: Oui, score: 1 }] }
-framework:
-  axes:
-    - id: A
-      title: Axe
-      weight: 1
-      wording: rempart
-      objectives:
-        - id: O1
+    `${referentialHead('union-test', 1, 'Union')}        - id: O1
           title: O1
           weight: 1
           wording: rempart
