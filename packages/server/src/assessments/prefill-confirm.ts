@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/trail.js';
 import { actorOf } from '../http/context.js';
 import { AppError, conflict } from '../http/errors.js';
 import { nowIso } from '../http/time.js';
-import { assessmentOrg, loadAssessment, revisionConflict, storedAnswerSchema } from './queries.js';
+import { assessmentOrg, loadAssessment, revisionConflict, storedAnswerSchema, writeAnswers } from './queries.js';
 
 /**
  * Confirmation of a pre-filled answer: a person checked what a technical indicator answered and keeps it. The
@@ -65,13 +65,7 @@ export const prefillConfirmRoutes: FastifyPluginAsync = async (base) => {
           source: { ...stored.source, confirmedBy: { id: userId, name: user.display_name }, confirmedAt: at },
         };
         const answers = { ...current.answers, [requirementId]: confirmed };
-        const updated = await trx
-          .updateTable('assessment')
-          .set({ answers: JSON.stringify(answers), revision: revision + 1, updated_at: at })
-          .where('id', '=', current.id)
-          .where('revision', '=', revision)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) !== 1) throw revisionConflict(revision + 1, revision);
+        await writeAnswers(trx, current.id, revision, answers, at);
         await appendAudit(trx, {
           ...actorOf(request),
           action: 'assessment.prefill_confirmed',

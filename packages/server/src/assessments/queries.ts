@@ -195,6 +195,26 @@ export function revisionConflict(current: number, sent: number): AppError {
   );
 }
 
+/**
+ * Writes an assessment's answers as revision `revision + 1`, only if it is still at `revision`: the WHERE clause
+ * makes the check and the write one atomic step, and a writer that lost the race gets a 409.
+ */
+export async function writeAnswers(
+  trx: Transaction<Database>,
+  assessmentId: number,
+  revision: number,
+  answers: Record<string, unknown>,
+  at: string,
+): Promise<void> {
+  const updated = await trx
+    .updateTable('assessment')
+    .set({ answers: JSON.stringify(answers), revision: revision + 1, updated_at: at })
+    .where('id', '=', assessmentId)
+    .where('revision', '=', revision)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw revisionConflict(revision + 1, revision);
+}
+
 /** The snapshot row written at a submission, from the scores of the moment. */
 export function snapshotValues(assessment: LoadedAssessment, score: AssessmentScore, at: string) {
   return {

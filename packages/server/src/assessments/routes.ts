@@ -39,6 +39,7 @@ import {
   snapshotValues,
   storedAnswerSchema,
   traceOfPrefill,
+  writeAnswers,
 } from './queries.js';
 import {
   findReferential,
@@ -446,14 +447,7 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
           if (next.answer === null && next.comment === null && !next.replacedPrefill) delete merged[id];
           else merged[id] = next;
         }
-        // The revision in the WHERE clause makes the check and the write one atomic step.
-        const updated = await trx
-          .updateTable('assessment')
-          .set({ answers: JSON.stringify(merged), revision: revision + 1, updated_at: at })
-          .where('id', '=', current.id)
-          .where('revision', '=', revision)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) !== 1) throw revisionConflict(revision + 1, revision);
+        await writeAnswers(trx, current.id, revision, merged, at);
         await appendAudit(trx, {
           ...actorOf(request),
           action: 'assessment.answered',
@@ -524,13 +518,7 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
           };
           applied.push(p.requirementId);
         }
-        const updated = await trx
-          .updateTable('assessment')
-          .set({ answers: JSON.stringify(merged), revision: revision + 1, updated_at: at })
-          .where('id', '=', current.id)
-          .where('revision', '=', revision)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) !== 1) throw revisionConflict(revision + 1, revision);
+        await writeAnswers(trx, current.id, revision, merged, at);
         await appendAudit(trx, {
           ...actorOf(request),
           action: 'assessment.prefilled',
