@@ -6,8 +6,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { verifyAuditChain } from '../src/audit/trail.js';
-import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
-import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { buildTree, createUser, signIn, type Tree } from './fixtures.js';
+import { type Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
 import { referentialHead } from './referential-builders.js';
 
 const YAML = { 'content-type': 'application/yaml' };
@@ -64,16 +64,11 @@ describe.each(DIALECTS)('CaRE self-assessment API on %s', (dialect) => {
     await createUser(db, 'rssi@cha.fr', [{ role: 'establishment_rssi', organisationId: tree.ejA.id }]);
     await createUser(db, 'contrib@cha.fr', [{ role: 'contributor', organisationId: tree.ejA.id }]);
     await createUser(db, 'dir@cha.fr', [{ role: 'establishment_director', organisationId: tree.ejA.id }]);
-    const signIn = async (email: string) => {
-      const c = new Client(server.app);
-      await c.login(email, PASSWORD);
-      return c;
-    };
-    admin = await signIn('admin@n.fr');
-    referent = await signIn('ars@ara.fr');
-    rssi = await signIn('rssi@cha.fr');
-    contributor = await signIn('contrib@cha.fr');
-    director = await signIn('dir@cha.fr');
+    admin = await signIn(server, 'admin@n.fr');
+    referent = await signIn(server, 'ars@ara.fr');
+    rssi = await signIn(server, 'rssi@cha.fr');
+    contributor = await signIn(server, 'contrib@cha.fr');
+    director = await signIn(server, 'dir@cha.fr');
   });
   afterAll(() => server?.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
-import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { buildTree, createUser, signIn, type Tree } from './fixtures.js';
+import { type Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
 
 /** Dashboard additions: per-region objective shares at national level, CSV export (formula-neutralised). */
 describe.each(DIALECTS)('dashboard per region and CSV export on %s', (dialect) => {
@@ -23,19 +23,14 @@ describe.each(DIALECTS)('dashboard per region and CSV export on %s', (dialect) =
     await createUser(db, 'ars@ara.fr', [{ role: 'regional_referent', organisationId: tree.ara.id }]);
     await createUser(db, 'rssi@cha.fr', [{ role: 'establishment_rssi', organisationId: tree.ejA.id }]);
     await createUser(db, 'rssi@chb.fr', [{ role: 'establishment_rssi', organisationId: tree.ejB.id }]);
-    const signIn = async (email: string) => {
-      const c = new Client(server.app);
-      await c.login(email, PASSWORD);
-      return c;
-    };
-    analyst = await signIn('analyst@n.fr');
-    referent = await signIn('ars@ara.fr');
+    analyst = await signIn(server, 'analyst@n.fr');
+    referent = await signIn(server, 'ars@ara.fr');
     // CH A answers everything "yes" and submits; CH B submits an empty questionnaire.
     for (const [email, org, level] of [
       ['rssi@cha.fr', tree.ejA.id, 'yes'],
       ['rssi@chb.fr', tree.ejB.id, null],
     ] as const) {
-      const c = await signIn(email);
+      const c = await signIn(server, email);
       const created = await c.post(`/api/organisations/${org}/assessments`, { referentialId: 'care' });
       expect(created.status).toBe(201);
       if (level) {

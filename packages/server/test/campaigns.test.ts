@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyAuditChain } from '../src/audit/trail.js';
 import { insertNode } from '../src/organisations/queries.js';
-import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
-import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { buildTree, createUser, signIn, type Tree } from './fixtures.js';
+import { type Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -22,15 +22,10 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
     await createUser(db, 'ars@ara.fr', [{ role: 'regional_referent', organisationId: tree.ara.id }]);
     await createUser(db, 'rssi@cha.fr', [{ role: 'establishment_rssi', organisationId: tree.ejA.id }]);
     await createUser(db, 'rssi@chb.fr', [{ role: 'establishment_rssi', organisationId: tree.ejB.id }]);
-    const signIn = async (email: string) => {
-      const c = new Client(server.app);
-      await c.login(email, PASSWORD);
-      return c;
-    };
-    admin = await signIn('admin@n.fr');
-    referent = await signIn('ars@ara.fr');
-    rssi = await signIn('rssi@cha.fr');
-    rssiB = await signIn('rssi@chb.fr');
+    admin = await signIn(server, 'admin@n.fr');
+    referent = await signIn(server, 'ars@ara.fr');
+    rssi = await signIn(server, 'rssi@cha.fr');
+    rssiB = await signIn(server, 'rssi@chb.fr');
   });
   afterAll(() => server?.close());
 

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../src/db/connect.js';
 import type { Database } from '../src/db/schema.js';
-import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
-import { Client, startTestServer, type TestServer } from './harness.js';
+import { buildTree, createUser, signIn, type Tree } from './fixtures.js';
+import { type Client, startTestServer, type TestServer } from './harness.js';
 
 /** Accounts of the CaRE follow-up suites: on CH A (branch A), the region above it, and CH B (branch B). */
 export interface CareWorld {
@@ -29,21 +29,16 @@ export async function careWorld(dialect: DialectName): Promise<CareWorld> {
     referent: await createUser(db, 'ars@ara.fr', [{ role: 'regional_referent', organisationId: tree.ara.id }]),
     outsider: await createUser(db, 'rssi@chb.fr', [{ role: 'establishment_rssi', organisationId: tree.ejB.id }]),
   };
-  const signIn = async (email: string) => {
-    const c = new Client(server.app);
-    await c.login(email, PASSWORD);
-    return c;
-  };
   return {
     server,
     db,
     tree,
     ids,
-    rssi: await signIn('rssi@cha.fr'),
-    director: await signIn('dir@cha.fr'),
-    contributor: await signIn('contrib@site-a.fr'),
-    referent: await signIn('ars@ara.fr'),
-    outsider: await signIn('rssi@chb.fr'),
+    rssi: await signIn(server, 'rssi@cha.fr'),
+    director: await signIn(server, 'dir@cha.fr'),
+    contributor: await signIn(server, 'contrib@site-a.fr'),
+    referent: await signIn(server, 'ars@ara.fr'),
+    outsider: await signIn(server, 'rssi@chb.fr'),
   };
 }
 

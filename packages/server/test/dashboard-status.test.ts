@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { moveSubtree } from '../src/organisations/move.js';
 import { insertNode } from '../src/organisations/queries.js';
-import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
+import { buildTree, createUser, PASSWORD, signIn, type Tree } from './fixtures.js';
 import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
 import { dashReferential } from './referential-builders.js';
 
@@ -53,15 +53,10 @@ describe.each(DIALECTS)('dashboard status rows on %s', (dialect) => {
     await createUser(db, 'analyst@n.fr', [{ role: 'national_analyst', organisationId: tree.nation.id }]);
     await createUser(db, 'rssi@cha.fr', [{ role: 'establishment_rssi', organisationId: tree.ejA.id }]);
     await createUser(db, 'rssi@chb.fr', [{ role: 'establishment_rssi', organisationId: tree.ejB.id }]);
-    const signIn = async (email: string) => {
-      const c = new Client(server.app);
-      await c.login(email, PASSWORD);
-      return c;
-    };
-    admin = await signIn('admin@n.fr');
-    analyst = await signIn('analyst@n.fr');
-    rssi = await signIn('rssi@cha.fr');
-    rssiB = await signIn('rssi@chb.fr');
+    admin = await signIn(server, 'admin@n.fr');
+    analyst = await signIn(server, 'analyst@n.fr');
+    rssi = await signIn(server, 'rssi@cha.fr');
+    rssiB = await signIn(server, 'rssi@chb.fr');
     expect((await admin.post('/api/referentials', dashReferential(1, ['O1', 'O2', 'O3']), YAML)).status).toBe(201);
   });
   afterAll(() => server?.close());

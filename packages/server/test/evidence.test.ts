@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyAuditChain } from '../src/audit/trail.js';
-import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
-import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { buildTree, createUser, signIn, type Tree } from './fixtures.js';
+import { type Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
 
 const OCTET = 'application/octet-stream';
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
@@ -60,15 +60,10 @@ describe.each(DIALECTS)('evidence per requirement on %s', (dialect) => {
       { role: 'regional_referent', organisationId: tree.ara.id, detailedFindings: true },
     ]);
     await createUser(db, 'audit@cha.fr', [{ role: 'auditor', organisationId: tree.ejA.id }]);
-    const signIn = async (email: string) => {
-      const c = new Client(server.app);
-      await c.login(email, PASSWORD);
-      return c;
-    };
-    rssi = await signIn('rssi@cha.fr');
-    referent = await signIn('ars@ara.fr');
-    referentDetailed = await signIn('ars2@ara.fr');
-    auditor = await signIn('audit@cha.fr');
+    rssi = await signIn(server, 'rssi@cha.fr');
+    referent = await signIn(server, 'ars@ara.fr');
+    referentDetailed = await signIn(server, 'ars2@ara.fr');
+    auditor = await signIn(server, 'audit@cha.fr');
     const created = await rssi.post(`/api/organisations/${tree.ejA.id}/assessments`, { referentialId: 'care' });
     expect(created.status).toBe(201);
     assessmentId = created.body.id;

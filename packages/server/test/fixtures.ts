@@ -5,6 +5,7 @@ import { hashPassword } from '../src/auth/passwords.js';
 import type { Database } from '../src/db/schema.js';
 import { insertNode } from '../src/organisations/queries.js';
 import { insertGrant, insertUser } from '../src/users/queries.js';
+import { Client, type TestServer } from './harness.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -63,6 +64,13 @@ export async function createUser(
   const id = await insertUser(db, { email, displayName: email.split('@')[0]!, passwordHash: await cachedHash });
   for (const g of grants) await insertGrant(db, { userId: id, ...g });
   return id;
+}
+
+/** A client signed in (password only) as an account made by `createUser`. */
+export async function signIn(server: TestServer, email: string): Promise<Client> {
+  const client = new Client(server.app);
+  await client.login(email, PASSWORD);
+  return client;
 }
 
 /** Where each role is granted in the test tree (branch A). */

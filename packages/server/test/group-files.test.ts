@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { moveSubtree } from '../src/organisations/move.js';
 import { insertNode } from '../src/organisations/queries.js';
-import { buildTree, createUser, PASSWORD, type Tree } from './fixtures.js';
-import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { buildTree, createUser, signIn, type Tree } from './fixtures.js';
+import { type Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
 import { dashReferential } from './referential-builders.js';
 
 const YAML = { 'content-type': 'application/yaml' };
@@ -35,12 +35,6 @@ describe.each(DIALECTS)('group files on %s', (dialect) => {
   let chE: number;
   let groupFile: number;
 
-  const signIn = async (email: string) => {
-    const c = new Client(server.app);
-    await c.login(email, PASSWORD);
-    return c;
-  };
-
   beforeAll(async () => {
     server = await startTestServer(dialect);
     tree = await buildTree(server.handle.db);
@@ -56,11 +50,11 @@ describe.each(DIALECTS)('group files on %s', (dialect) => {
     await createUser(db, 'dir@ght.fr', [{ role: 'establishment_director', organisationId: tree.ght.id }]);
     await createUser(db, 'rssi@cha.fr', [{ role: 'establishment_rssi', organisationId: tree.ejA.id }]);
     await createUser(db, 'admin@n.fr', [{ role: 'national_admin', organisationId: tree.nation.id }]);
-    referent = await signIn('ars@ara.fr');
-    groupRssi = await signIn('rssi@ght.fr');
-    groupDirector = await signIn('dir@ght.fr');
-    rssi = await signIn('rssi@cha.fr');
-    admin = await signIn('admin@n.fr');
+    referent = await signIn(server, 'ars@ara.fr');
+    groupRssi = await signIn(server, 'rssi@ght.fr');
+    groupDirector = await signIn(server, 'dir@ght.fr');
+    rssi = await signIn(server, 'rssi@cha.fr');
+    admin = await signIn(server, 'admin@n.fr');
   });
   afterAll(() => server?.close());
 
@@ -175,7 +169,7 @@ describe.each(DIALECTS)('group files on %s', (dialect) => {
   test('a group with no member of known category must be given one; a member cannot answer for the group', async () => {
     const empty = await insertNode(server.handle.db, { parentId: tree.bre.id, kind: 'group', name: 'GHT vide' });
     await createUser(server.handle.db, 'rssi@vide.fr', [{ role: 'group_rssi', organisationId: empty.id }]);
-    const c = await signIn('rssi@vide.fr');
+    const c = await signIn(server, 'rssi@vide.fr');
     const refused = await c.post(`/api/organisations/${empty.id}/assessments`, { referentialId: 'care' });
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe('category_required');
@@ -195,8 +189,8 @@ describe.each(DIALECTS)('group files on %s', (dialect) => {
     const chF = await insertNode(db, { parentId: tree.bre.id, kind: 'legal_entity', name: 'CH F', category: 'public' });
     await createUser(db, 'rssi@chb.fr', [{ role: 'establishment_rssi', organisationId: tree.ejB.id }]);
     await createUser(db, 'rssi@chf.fr', [{ role: 'establishment_rssi', organisationId: chF.id }]);
-    const b = await signIn('rssi@chb.fr');
-    const f = await signIn('rssi@chf.fr');
+    const b = await signIn(server, 'rssi@chb.fr');
+    const f = await signIn(server, 'rssi@chf.fr');
     const draft = await b.post(`/api/organisations/${tree.ejB.id}/assessments`, { referentialId: 'dash-test' });
     const done = await f.post(`/api/organisations/${chF.id}/assessments`, { referentialId: 'dash-test' });
     expect((await f.post(`/api/assessments/${done.body.id}/submit`, { revision: 0 })).status).toBe(200);
