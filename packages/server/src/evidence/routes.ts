@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { indexReferential } from '@rempart/core';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Insertable } from 'kysely';
 import { z } from 'zod';
 import { access, idFrom } from '../access/plugin.js';
 import { loadAssessment, organisationOfAssessment } from '../assessments/queries.js';
 import { appendAudit } from '../audit/trail.js';
+import type { EvidenceTable } from '../db/schema.js';
 import { actorOf } from '../http/context.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
 import { IdParams } from '../http/schemas.js';
@@ -133,6 +135,43 @@ async function writableRequirement(request: FastifyRequest, assessmentId: number
 }
 
 /**
+ * Stores one piece of evidence of an assessment, written at `at`, and audits it (`details` joins the audit
+ * summary), in one transaction; returns the stored row.
+ */
+async function addEvidence(
+  request: FastifyRequest,
+  assessment: { id: number; organisationId: number },
+  values: Omit<Insertable<EvidenceTable>, 'assessment_id' | 'organisation_id' | 'created_at' | 'created_by'> & {
+    requirement_id: string;
+  },
+  details: Record<string, unknown>,
+  at: string,
+) {
+  return request.server.db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('evidence')
+      .values({
+        assessment_id: assessment.id,
+        organisation_id: assessment.organisationId,
+        ...values,
+        created_at: at,
+        created_by: request.principal!.userId,
+      })
+      .returning(COLUMNS)
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, {
+      ...actorOf(request),
+      action: 'evidence.added',
+      objectType: 'evidence',
+      objectId: inserted.id,
+      organisationId: assessment.organisationId,
+      summary: { after: { assessmentId: assessment.id, requirementId: values.requirement_id, ...details } },
+    });
+    return inserted;
+  });
+}
+
+/**
  * Evidence per requirement of an assessment. Files are sent as the raw body (`application/octet-stream`,
  * at most 20 MiB) with the name in the `X-Filename` header (percent-encoded UTF-8); the server computes the
  * SHA-256 and checks the type by content. Listing and downloading are detailed data: `evidence.read`.
@@ -204,45 +243,24 @@ export const evidenceRoutes: FastifyPluginAsync = async (base) => {
       const assessment = await writableRequirement(request, request.params.id, request.query.requirement);
       const sha256 = createHash('sha256').update(body).digest('hex');
       const at = nowIso();
-      const row = await db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('evidence')
-          .values({
-            assessment_id: assessment.id,
-            organisation_id: assessment.organisationId,
-            requirement_id: request.query.requirement,
-            kind: 'file',
-            filename,
-            media_type: MEDIA_TYPES[type],
-            size: body.length,
-            sha256,
-            content: body,
-            url: null,
-            title: null,
-            expires_on: request.query.expiresOn ?? null,
-            created_at: at,
-            created_by: request.principal!.userId,
-          })
-          .returning(COLUMNS)
-          .executeTakeFirstOrThrow();
-        await appendAudit(trx, {
-          ...actorOf(request),
-          action: 'evidence.added',
-          objectType: 'evidence',
-          objectId: inserted.id,
-          organisationId: assessment.organisationId,
-          summary: {
-            after: {
-              assessmentId: assessment.id,
-              requirementId: request.query.requirement,
-              filename,
-              sha256,
-              size: body.length,
-            },
-          },
-        });
-        return inserted;
-      });
+      const row = await addEvidence(
+        request,
+        assessment,
+        {
+          requirement_id: request.query.requirement,
+          kind: 'file',
+          filename,
+          media_type: MEDIA_TYPES[type],
+          size: body.length,
+          sha256,
+          content: body,
+          url: null,
+          title: null,
+          expires_on: request.query.expiresOn ?? null,
+        },
+        { filename, sha256, size: body.length },
+        at,
+      );
       return reply.status(201).send(toOut(row, at.slice(0, 10)));
     },
   );
@@ -272,37 +290,24 @@ export const evidenceRoutes: FastifyPluginAsync = async (base) => {
       }
       const assessment = await writableRequirement(request, request.params.id, request.body.requirementId);
       const at = nowIso();
-      const row = await db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('evidence')
-          .values({
-            assessment_id: assessment.id,
-            organisation_id: assessment.organisationId,
-            requirement_id: request.body.requirementId,
-            kind: 'link',
-            filename: null,
-            media_type: null,
-            size: null,
-            sha256: null,
-            content: null,
-            url,
-            title: request.body.title ?? null,
-            expires_on: request.body.expiresOn ?? null,
-            created_at: at,
-            created_by: request.principal!.userId,
-          })
-          .returning(COLUMNS)
-          .executeTakeFirstOrThrow();
-        await appendAudit(trx, {
-          ...actorOf(request),
-          action: 'evidence.added',
-          objectType: 'evidence',
-          objectId: inserted.id,
-          organisationId: assessment.organisationId,
-          summary: { after: { assessmentId: assessment.id, requirementId: request.body.requirementId, url } },
-        });
-        return inserted;
-      });
+      const row = await addEvidence(
+        request,
+        assessment,
+        {
+          requirement_id: request.body.requirementId,
+          kind: 'link',
+          filename: null,
+          media_type: null,
+          size: null,
+          sha256: null,
+          content: null,
+          url,
+          title: request.body.title ?? null,
+          expires_on: request.body.expiresOn ?? null,
+        },
+        { url },
+        at,
+      );
       return reply.status(201).send(toOut(row, at.slice(0, 10)));
     },
   );
