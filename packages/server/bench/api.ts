@@ -4,13 +4,11 @@
  * Load: autocannon on loopback (in-process client, 4 connections, 10 s per database).
  */
 import autocannon from 'autocannon';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { subtreeRange } from '../src/organisations/queries.js';
-import { createUser, PASSWORD } from '../test/fixtures.js';
+import { createUser } from '../test/fixtures.js';
 import { seedRegion } from './seed.js';
-import { percentile, withDatabase } from './support.js';
+import { percentile, serveSignedIn, withDatabase } from './support.js';
 
 const ESTABLISHMENTS = Number(process.env.BENCH_ESTABLISHMENTS ?? 40_000);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -27,20 +25,7 @@ async function run(kind: 'sqlite' | 'postgres') {
         .executeQuery({ sql: 'ANALYZE', parameters: [], query: { kind: 'RawNode' } } as never)
         .catch(() => {});
 
-    const app = await buildApp({
-      config: loadConfig({ LOG_LEVEL: 'silent', AUTH_RATE_PER_MINUTE: '100000' }),
-      db: handle.db,
-      dialect: handle.dialect,
-      logger: false,
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@ars.fr', password: PASSWORD }),
-    });
-    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const { app, base, cookie } = await serveSignedIn(handle, 'bench@ars.fr');
     const path = `/api/organisations/${regionId}/subtree?kind=site&limit=50000`;
     const check = await fetch(`${base}${path}`, { headers: { cookie } });
     const payload = (await check.json()) as { items: unknown[] };

@@ -4,13 +4,11 @@
  * aggregation (GROUP BY region over the same join) measured in the same run.
  */
 import { loadavg } from 'node:os';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import type { DatabaseHandle } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { createUser, PASSWORD } from '../test/fixtures.js';
+import { createUser } from '../test/fixtures.js';
 import { GROUPS_PER_REGION, REGIONS, seedNation } from './seed.js';
-import { percentile, withDatabase } from './support.js';
+import { percentile, serveSignedIn, withDatabase } from './support.js';
 
 const ESTABLISHMENTS = Number(process.env.BENCH_ESTABLISHMENTS ?? 40_000);
 const YEARS = 5;
@@ -48,20 +46,7 @@ async function run(kind: 'sqlite' | 'postgres') {
     await seedNation(handle, ESTABLISHMENTS, YEARS, { groups: GROUPS });
     const seedSeconds = (performance.now() - t0) / 1000;
     await createUser(handle.db, 'bench@sante.gouv.fr', [{ role: 'national_analyst', organisationId: 1 }]);
-    const app = await buildApp({
-      config: loadConfig({ LOG_LEVEL: 'silent', AUTH_RATE_PER_MINUTE: '100000' }),
-      db: handle.db,
-      dialect: handle.dialect,
-      logger: false,
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@sante.gouv.fr', password: PASSWORD }),
-    });
-    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const { app, base, cookie } = await serveSignedIn(handle, 'bench@sante.gouv.fr');
     const path = '/api/organisations/1/dashboard?groupBy=region&limit=100';
     const check = (await (await fetch(`${base}${path}`, { headers: { cookie } })).json()) as {
       counts: { organisations: number; submitted: number; covered: number };

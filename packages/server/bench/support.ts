@@ -1,9 +1,13 @@
-/** What the server benchmarks share: a scratch database of either kind, and percentiles. */
+/** What the server benchmarks share: a scratch database of either kind, a signed-in server on it, and percentiles. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/connect.js';
+import { PASSWORD } from '../test/fixtures.js';
 
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -52,4 +56,28 @@ export async function withDatabase(
       await d.end();
     },
   };
+}
+
+/**
+ * The platform on `handle`, listening on a loopback port (rate limits lifted), and the session cookie of
+ * `email` (an account made with the test password). The caller closes `app`.
+ */
+export async function serveSignedIn(
+  handle: DatabaseHandle,
+  email: string,
+): Promise<{ app: FastifyInstance; base: string; cookie: string }> {
+  const app = await buildApp({
+    config: loadConfig({ LOG_LEVEL: 'silent', AUTH_RATE_PER_MINUTE: '100000' }),
+    db: handle.db,
+    dialect: handle.dialect,
+    logger: false,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  return { app, base, cookie: login.headers.getSetCookie()[0]!.split(';')[0]! };
 }
