@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { PHASES } from '../model.js';
 
 export const CATEGORIES = ['StaleObjects', 'PrivilegedAccounts', 'Trusts', 'Anomalies'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -19,23 +20,7 @@ const ruleSchema = z.object({
   category: z.enum(CATEGORIES),
   anssi: z.object({ id: z.string().regex(/^[a-z0-9_]+$/), level: z.number().int().min(1).max(5) }).nullable(),
   computation,
-  requires: z
-    .array(
-      z.enum([
-        'domain',
-        'users',
-        'computers',
-        'groups',
-        'trusts',
-        'gpos',
-        'configuration',
-        'schema',
-        'pki',
-        'dns',
-        'securityDescriptors',
-      ]),
-    )
-    .min(1),
+  requires: z.array(z.enum(PHASES)).min(1),
   title: z.string().min(1),
   rationale: z.string().min(1),
   remediation: z.string().min(1),
