@@ -1,5 +1,5 @@
 import { DEMO_PASSWORD, enqueueCampaignReminders } from '@rempart/server';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   apiSession,
@@ -7,14 +7,9 @@ import {
   openSession,
   type RunningPlatform,
   seriousProblems,
+  signInDemo,
   startPlatform,
-  submitPassword,
 } from './harness.js';
-
-async function signIn(page: Page, email: string) {
-  await submitPassword(page, email, DEMO_PASSWORD);
-  await page.getByRole('heading', { name: /^Bonjour / }).waitFor();
-}
 
 async function textOf(locator: Locator): Promise<string> {
   await locator.waitFor();
@@ -72,7 +67,7 @@ describe('CaRE follow-up in chromium: owners, costs, confirmed pre-fills, remind
 
   test('the RSSI pre-fills from the indicators, confirms one answer, replaces another, and names objective owners', async () => {
     const { page, problems } = await openSession(browser, platform.baseUrl);
-    await signIn(page, 'rssi@rempart.demo');
+    await signInDemo(page, 'rssi@rempart.demo');
     await page.goto(`/evaluations/${assessmentId}`);
     await page.getByRole('heading', { name: 'Auto-évaluation CaRE', level: 1 }).waitFor();
 
@@ -134,7 +129,7 @@ describe('CaRE follow-up in chromium: owners, costs, confirmed pre-fills, remind
 
   test('the roadmap shows the objective owner by default and takes edited costs into its totals', async () => {
     const { page, problems } = await openSession(browser, platform.baseUrl);
-    await signIn(page, 'rssi@rempart.demo');
+    await signInDemo(page, 'rssi@rempart.demo');
     await page.goto(`/evaluations/${assessmentId}/feuille-de-route`);
     const orga = page.getByTestId('measure-M-D2-ORGA');
     expect(await textOf(orga.getByTestId('measure-M-D2-ORGA-default-owner'))).toContain(
@@ -178,7 +173,7 @@ describe('CaRE follow-up in chromium: owners, costs, confirmed pre-fills, remind
     });
     expect(run.enqueued).toBeGreaterThan(0);
     const { page, problems } = await openSession(browser, platform.baseUrl);
-    await signIn(page, 'directeur@rempart.demo');
+    await signInDemo(page, 'directeur@rempart.demo');
     await page.goto(`/organisations/${entityId}/care`);
     const list = page.getByTestId('care-reminders');
     const text = await textOf(list);

@@ -10,8 +10,8 @@ import {
   openSession,
   type RunningPlatform,
   seriousProblems,
+  signInDemo,
   startPlatform,
-  submitPassword,
 } from './harness.js';
 
 const SCREENSHOTS = process.env.REMPART_SCREENSHOTS ?? '/tmp';
@@ -19,11 +19,6 @@ const SCREENSHOTS = process.env.REMPART_SCREENSHOTS ?? '/tmp';
 const PSSI_PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
 );
-
-async function signIn(page: Page, email: string) {
-  await submitPassword(page, email, DEMO_PASSWORD);
-  await page.getByRole('heading', { name: /^Bonjour / }).waitFor();
-}
 
 /** Picks an option of a requirement by clicking its label, then waits for the saved answer to show as checked. */
 async function answer(page: Page, requirementId: string, option: string) {
@@ -69,7 +64,7 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
 
   test('the establishment RSSI answers the questionnaire (saved as they go), meets a concurrent edit, submits', async () => {
     const { page, problems } = await openSession(browser, platform.baseUrl);
-    await signIn(page, 'rssi@rempart.demo');
+    await signInDemo(page, 'rssi@rempart.demo');
     await page.goto(`/organisations/${entityId}/care`);
     await page.getByRole('heading', { name: /^Programme CaRE/ }).waitFor();
     await page.getByRole('button', { name: 'Commencer une auto-évaluation CaRE' }).click();
@@ -188,7 +183,7 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
 
   test('the director signs; the score, its trend and the roadmap appear; the RSSI follows a measure up', async () => {
     const { page, problems } = await openSession(browser, platform.baseUrl);
-    await signIn(page, 'directeur@rempart.demo');
+    await signInDemo(page, 'directeur@rempart.demo');
     await page.goto(`/evaluations/${assessmentId}`);
     await page.getByRole('button', { name: 'Signer en tant que directeur' }).click();
     await expect.poll(() => textOf(page.getByTestId('assessment-status'))).toBe('Signée par la direction');
@@ -219,7 +214,7 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
     expect(seriousProblems(problems)).toEqual([]);
 
     const rssi = await openSession(browser, platform.baseUrl);
-    await signIn(rssi.page, 'rssi@rempart.demo');
+    await signInDemo(rssi.page, 'rssi@rempart.demo');
     await rssi.page.goto(`/evaluations/${assessmentId}/feuille-de-route`);
     const first = rssi.page.getByTestId('roadmap').locator('li').first();
     await first.getByLabel('Responsable').fill('Rachid RSSI');
@@ -236,7 +231,7 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
 
   test('the regional referent sees the status in the regional dashboard, not the answers nor the roadmap', async () => {
     const { page, problems } = await openSession(browser, platform.baseUrl);
-    await signIn(page, 'ars.ara@rempart.demo');
+    await signInDemo(page, 'ars.ara@rempart.demo');
     await page.goto(`/organisations/${regionId}/tableau-de-bord`);
     await page.getByRole('heading', { name: /^Tableau de bord CaRE/, level: 1 }).waitFor();
     const row = page.getByTestId(`dashboard-row-${entityId}`);
@@ -281,7 +276,7 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
 
   test('the regional referent launches a campaign, follows its progress and reminders; the establishments see it to do', async () => {
     const { page, problems } = await openSession(browser, platform.baseUrl);
-    await signIn(page, 'ars.ara@rempart.demo');
+    await signInDemo(page, 'ars.ara@rempart.demo');
     await page.goto(`/organisations/${regionId}/campagnes`);
     await page.getByRole('heading', { name: /^Campagnes CaRE/, level: 1 }).waitFor();
     const deadline = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
@@ -310,7 +305,7 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
     const rssi = await apiSession(platform.baseUrl, 'rssi.ght@rempart.demo', DEMO_PASSWORD);
     const me = (await rssi('GET', '/auth/me')).body as { grants: Array<{ organisationId: number }> };
     const ght = await openSession(browser, platform.baseUrl);
-    await signIn(ght.page, 'rssi.ght@rempart.demo');
+    await signInDemo(ght.page, 'rssi.ght@rempart.demo');
     const todo = (await rssi('GET', `/organisations/${me.grants[0]!.organisationId}/todo`)).body as {
       items: Array<{ organisationId: number; name: string }>;
     };

@@ -11,8 +11,8 @@ import {
   openSession,
   type RunningPlatform,
   seriousProblems,
+  signInDemo,
   startPlatform,
-  submitPassword,
 } from './harness.js';
 
 const PDFTOTEXT = '/usr/bin/pdftotext';
@@ -70,8 +70,7 @@ describe('continuity and recovery (CaRE D2) pages', { timeout: 300_000 }, () => 
 
   test('the RSSI builds a small hospital, reads the restore plan, simulates the loss of the AD and gets the binder', async () => {
     const { page, problems } = await openSession(browser, platform.baseUrl);
-    await submitPassword(page, 'rssi@rempart.demo', DEMO_PASSWORD);
-    await page.getByRole('heading', { name: /^Bonjour / }).waitFor();
+    await signInDemo(page, 'rssi@rempart.demo');
 
     // The main navigation entry leads to the establishment's BIA.
     await page.getByRole('link', { name: 'Continuité (D2)' }).first().click();
@@ -228,8 +227,7 @@ describe('continuity and recovery (CaRE D2) pages', { timeout: 300_000 }, () => 
 
   test('a regional referent cannot open the continuity details of the establishment', async () => {
     const { page } = await openSession(browser, platform.baseUrl);
-    await submitPassword(page, 'ars.ara@rempart.demo', DEMO_PASSWORD);
-    await page.getByRole('heading', { name: /^Bonjour / }).waitFor();
+    await signInDemo(page, 'ars.ara@rempart.demo');
     for (const path of ['continuite', 'continuite/plan', 'continuite/sauvegardes']) {
       await page.goto(`/organisations/${entityId}/${path}`);
       await page.getByRole('heading', { name: 'Accès refusé', level: 1 }).waitFor();

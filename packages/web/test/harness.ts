@@ -3,7 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp, type DatabaseHandle, loadConfig, migrateToLatest, openDatabase, seedDemo } from '@rempart/server';
+import {
+  buildApp,
+  type DatabaseHandle,
+  DEMO_PASSWORD,
+  loadConfig,
+  migrateToLatest,
+  openDatabase,
+  seedDemo,
+} from '@rempart/server';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
@@ -130,6 +138,12 @@ export async function submitPassword(page: Page, email: string, password: string
   await page.getByLabel('Adresse électronique').fill(email);
   await page.getByLabel('Mot de passe', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+}
+
+/** Signs in as a demo account (no second factor) and waits for the home page's greeting. */
+export async function signInDemo(page: Page, email: string) {
+  await submitPassword(page, email, DEMO_PASSWORD);
+  await page.getByRole('heading', { name: /^Bonjour / }).waitFor();
 }
 
 /** A signed-in API client (session cookie + CSRF token) for preparing data through the real API. */

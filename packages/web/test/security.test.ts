@@ -7,8 +7,8 @@ import {
   openSession,
   type RunningPlatform,
   seriousProblems,
+  signInDemo,
   startPlatform,
-  submitPassword,
 } from './harness.js';
 
 const bundle = {
@@ -54,8 +54,7 @@ describe('operational security page (detection alerts pushed by rempart detect)'
 
   test('the establishment RSSI sees the indicators and the alerts of the last analysis', async () => {
     const { page, problems } = await openSession(browser, platform.baseUrl);
-    await submitPassword(page, 'rssi@rempart.demo', DEMO_PASSWORD);
-    await page.getByRole('heading', { name: /^Bonjour / }).waitFor();
+    await signInDemo(page, 'rssi@rempart.demo');
     await page.goto(`/organisations/${entityId}`);
     await page.getByRole('link', { name: 'Sécurité opérationnelle' }).click();
     await page.getByRole('heading', { name: 'Sécurité opérationnelle', level: 1 }).waitFor();
@@ -70,8 +69,7 @@ describe('operational security page (detection alerts pushed by rempart detect)'
 
   test('the regional referent sees the indicators but not the alerts', async () => {
     const { page } = await openSession(browser, platform.baseUrl);
-    await submitPassword(page, 'ars.ara@rempart.demo', DEMO_PASSWORD);
-    await page.getByRole('heading', { name: /^Bonjour / }).waitFor();
+    await signInDemo(page, 'ars.ara@rempart.demo');
     await page.goto(`/organisations/${entityId}/securite`);
     await page.getByRole('heading', { name: 'Sécurité opérationnelle', level: 1 }).waitFor();
     await page.getByText('Alertes critiques (dernière analyse)').waitFor();
