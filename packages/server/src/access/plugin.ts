@@ -45,6 +45,26 @@ export function idFrom(source: 'params' | 'query' | 'body', name: string): OrgRe
   };
 }
 
+/**
+ * Resolver of `/<things>/:id` routes: the organisation owning row `:id` of `table` (a 404 naming `label` when
+ * there is none).
+ */
+export function ownerOfRow(
+  table: 'assessment' | 'campaign' | 'evidence' | 'technical_result',
+  label: string,
+): OrgResolver {
+  return async (request) => {
+    const id = idFrom('params', 'id')(request) as number;
+    const row = await request.server.db
+      .selectFrom(table)
+      .select('organisation_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound(label);
+    return row.organisation_id;
+  };
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;

@@ -12,10 +12,9 @@ import {
   type RoadmapEdit,
   scoreAssessment,
 } from '@rempart/core';
-import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import { idFrom } from '../access/plugin.js';
+import { ownerOfRow } from '../access/plugin.js';
 import type { Database } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
 import { referentialOfRow } from './referentials.js';
@@ -94,12 +93,6 @@ export async function loadAssessment(db: Db, id: number): Promise<LoadedAssessme
 }
 
 /** The organisation an assessment belongs to, for the access rule of `/assessments/:id` routes. */
-export async function organisationOfAssessment(db: Db, id: number): Promise<number> {
-  const row = await db.selectFrom('assessment').select('organisation_id').where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('évaluation');
-  return row.organisation_id;
-}
-
 /**
  * What a write keeps of a pre-filled answer: its source while the answer itself is unchanged (a comment, the
  * same answer again); once a person changes the answer, a trace of the pre-fill it replaced.
@@ -120,9 +113,7 @@ export function traceOfPrefill(
 }
 
 /** Access resolver of `/assessments/:id…` routes: the organisation owning the assessment. */
-export function assessmentOrg(request: FastifyRequest): Promise<number> {
-  return organisationOfAssessment(request.server.db, idFrom('params', 'id')(request) as number);
-}
+export const assessmentOrg = ownerOfRow('assessment', 'évaluation');
 
 /** Only the answers, as the scoring reads them. */
 export function answersOf(assessment: LoadedAssessment): Answers {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import { access, idFrom } from '../access/plugin.js';
+import { access, idFrom, ownerOfRow } from '../access/plugin.js';
 import { categoryOfNode, markLatest } from '../assessments/queries.js';
 import { referentialOfRow, referentialRow } from '../assessments/referentials.js';
 import { appendAudit } from '../audit/trail.js';
@@ -52,16 +52,7 @@ const today = () => nowIso().slice(0, 10);
 const daysBetween = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
-async function campaignOrg(request: FastifyRequest): Promise<number> {
-  const id = idFrom('params', 'id')(request) as number;
-  const row = await request.server.db
-    .selectFrom('campaign')
-    .select('organisation_id')
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw notFound('campagne');
-  return row.organisation_id;
-}
+const campaignOrg = ownerOfRow('campaign', 'campagne');
 
 async function campaignOut(db: Transaction<Database> | FastifyRequest['server']['db'], id: number) {
   const row = await withCampaignColumns(db)

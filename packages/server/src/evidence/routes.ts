@@ -4,8 +4,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Insertable } from 'kysely';
 import { z } from 'zod';
-import { access, idFrom } from '../access/plugin.js';
-import { loadAssessment, organisationOfAssessment } from '../assessments/queries.js';
+import { access, ownerOfRow } from '../access/plugin.js';
+import { assessmentOrg, loadAssessment } from '../assessments/queries.js';
 import { appendAudit } from '../audit/trail.js';
 import type { EvidenceTable } from '../db/schema.js';
 import { actorOf } from '../http/context.js';
@@ -107,20 +107,7 @@ const fileError = (error: unknown): never => {
   throw error;
 };
 
-function assessmentOrg(request: FastifyRequest): Promise<number> {
-  return organisationOfAssessment(request.server.db, idFrom('params', 'id')(request) as number);
-}
-
-async function evidenceOrg(request: FastifyRequest): Promise<number> {
-  const id = idFrom('params', 'id')(request) as number;
-  const row = await request.server.db
-    .selectFrom('evidence')
-    .select('organisation_id')
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw notFound('pièce justificative');
-  return row.organisation_id;
-}
+const evidenceOrg = ownerOfRow('evidence', 'pièce justificative');
 
 /** The assessment must exist, not be signed, and know the requirement. */
 async function writableRequirement(request: FastifyRequest, assessmentId: number, requirementId: string) {

@@ -3,11 +3,11 @@ import { indicatorReadingSchema } from '@rempart/core';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { access, idFrom } from '../access/plugin.js';
+import { access, idFrom, ownerOfRow } from '../access/plugin.js';
 import { continuityReadings } from '../assessments/continuity-readings.js';
 import { appendAudit } from '../audit/trail.js';
 import { actorOf } from '../http/context.js';
-import { AppError, notFound } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import { IdParams } from '../http/schemas.js';
 import { nowIso } from '../http/time.js';
 import { InvalidBundle } from './adapters.js';
@@ -190,16 +190,7 @@ export const resultRoutes: FastifyPluginAsync = async (base) => {
     '/results/:id',
     {
       config: {
-        access: access.on('findings.read', async (request) => {
-          const id = idFrom('params', 'id')(request) as number;
-          const row = await db
-            .selectFrom('technical_result')
-            .select('organisation_id')
-            .where('id', '=', id)
-            .executeTakeFirst();
-          if (!row) throw notFound('résultat');
-          return row.organisation_id;
-        }),
+        access: access.on('findings.read', ownerOfRow('technical_result', 'résultat')),
       },
       schema: { tags: ['results'], params: IdParams, response: { 200: ResultOut.extend({ bundle: z.unknown() }) } },
     },
