@@ -15,6 +15,7 @@ import {
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { ownerOfRow } from '../access/plugin.js';
+import { markLatest } from '../dashboard/status.js';
 import type { Database } from '../db/schema.js';
 import { AppError, badRequest, notFound } from '../http/errors.js';
 import { referentialOfRow } from './referentials.js';
@@ -229,3 +230,43 @@ export function snapshotValues(assessment: LoadedAssessment, score: AssessmentSc
 
 /** Points the dashboards at an organisation's current assessment (status row kept by the dashboard module). */
 export { markLatest } from '../dashboard/status.js';
+
+/** Creates an empty draft of an organisation on one referential version and makes it its latest; returns its id. */
+export async function insertDraft(
+  trx: Transaction<Database>,
+  draft: {
+    organisationId: number;
+    versionId: number;
+    referentialKey: string;
+    category: string;
+    userId: number;
+    at: string;
+  },
+): Promise<number> {
+  const { id } = await trx
+    .insertInto('assessment')
+    .values({
+      organisation_id: draft.organisationId,
+      referential_version_id: draft.versionId,
+      category: draft.category,
+      status: 'draft',
+      revision: 0,
+      answers: '{}',
+      created_at: draft.at,
+      created_by: draft.userId,
+      updated_at: draft.at,
+      submitted_at: null,
+      submitted_by: null,
+      signed_at: null,
+      signed_by: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await markLatest(trx, {
+    organisationId: draft.organisationId,
+    referentialKey: draft.referentialKey,
+    assessmentId: id,
+    status: 'draft',
+  });
+  return id;
+}

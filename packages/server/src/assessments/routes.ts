@@ -29,6 +29,7 @@ import {
   categoryOfNode,
   checkAnswersAgainst,
   fromCare,
+  insertDraft,
   type LoadedAssessment,
   loadAssessment,
   markLatest,
@@ -311,40 +312,23 @@ export const assessmentRoutes: FastifyPluginAsync = async (base) => {
           request.body.version,
         );
         const at = nowIso();
-        const row = await trx
-          .insertInto('assessment')
-          .values({
-            organisation_id: node.id,
-            referential_version_id: versionId,
-            category,
-            status: 'draft',
-            revision: 0,
-            answers: '{}',
-            created_at: at,
-            created_by: request.principal!.userId,
-            updated_at: at,
-            submitted_at: null,
-            submitted_by: null,
-            signed_at: null,
-            signed_by: null,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await markLatest(trx, {
+        const draftId = await insertDraft(trx, {
           organisationId: node.id,
+          versionId,
           referentialKey: referential.id,
-          assessmentId: row.id,
-          status: 'draft',
+          category,
+          userId: request.principal!.userId,
+          at,
         });
         await appendAudit(trx, {
           ...actorOf(request),
           action: 'assessment.created',
           objectType: 'assessment',
-          objectId: row.id,
+          objectId: draftId,
           organisationId: node.id,
           summary: { after: { referential: referential.id, version: referential.version, category } },
         });
-        return row.id;
+        return draftId;
       });
       return reply.status(201).send(toAssessmentOut(await loadAssessment(db, id)));
     },

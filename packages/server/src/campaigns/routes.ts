@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { access, idFrom, ownerOfRow } from '../access/plugin.js';
-import { categoryOfNode, markLatest } from '../assessments/queries.js';
+import { categoryOfNode, insertDraft } from '../assessments/queries.js';
 import { referentialOfRow, referentialRow } from '../assessments/referentials.js';
 import { appendAudit } from '../audit/trail.js';
 import type { Database } from '../db/schema.js';
@@ -160,31 +160,13 @@ async function push(trx: Transaction<Database>, campaignId: number, userId: numb
         skipped.push(node.id);
         continue;
       }
-      const row = await trx
-        .insertInto('assessment')
-        .values({
-          organisation_id: node.id,
-          referential_version_id: campaign.referential_version_id,
-          category,
-          status: 'draft',
-          revision: 0,
-          answers: '{}',
-          created_at: at,
-          created_by: userId,
-          updated_at: at,
-          submitted_at: null,
-          submitted_by: null,
-          signed_at: null,
-          signed_by: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      assessmentId = row.id;
-      await markLatest(trx, {
+      assessmentId = await insertDraft(trx, {
         organisationId: node.id,
+        versionId: campaign.referential_version_id,
         referentialKey: referential.id,
-        assessmentId,
-        status: 'draft',
+        category,
+        userId,
+        at,
       });
       created++;
     } else linked++;
