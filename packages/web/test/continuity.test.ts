@@ -136,7 +136,10 @@ describe('continuity and recovery (CaRE D2) pages', { timeout: 300_000 }, () => 
     // 3. Restore plan: infrastructure first, then the DPI, then the emergency department.
     await page.getByRole('link', { name: 'Plan de reprise' }).click();
     await page.getByRole('heading', { name: 'Plan de reprise', level: 1 }).waitFor();
-    const order = (await page.getByTestId('restore-order').locator('li').allTextContents()).map((t) => t.trim());
+    // The heading is drawn before the plan arrives: wait for the list itself.
+    const orderItems = page.getByTestId('restore-order').locator('li');
+    await expect.poll(() => orderItems.count()).toBe(6);
+    const order = (await orderItems.allTextContents()).map((t) => t.trim());
     const at = (prefix: string) => order.findIndex((t) => t.startsWith(prefix));
     expect(order).toHaveLength(6);
     for (const infra of ['Active Directory', 'DNS', 'Hyperviseur', 'Baie de stockage']) {
