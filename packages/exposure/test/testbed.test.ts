@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importNmapXml } from '../src/imports/nmap-xml.js';
 import { defaultRuleSet } from '../src/rules/rules.js';
 import { type ExposureScanResult, scanExposure } from '../src/scan.js';
-import { parsePorts } from '../src/scanner/tcp-connect.js';
+import { connectScan, type PortResult, parsePorts } from '../src/scanner/tcp-connect.js';
 import { assertInScope, parseScope } from '../src/scope/scope.js';
 import { buildTestbed, type Testbed } from './testbed.js';
 
@@ -46,6 +46,17 @@ describe('exposure scan of the namespace testbed', () => {
     expect(seen).toEqual(new Set(['filtered/2', '1']));
     expect(result.ports).toHaveLength(testbed.addresses.length * PORTS.length);
   });
+
+  it('gives the same port states and attempts through net.Socket as through raw handles', async () => {
+    const key = (p: PortResult) => `${p.host}:${p.port} ${p.state}/${p.attempts}`;
+    const sockets = await connectScan(testbed.addresses, PORTS, {
+      concurrency: 256,
+      timeoutMs: 1500,
+      retries: 1,
+      connector: 'socket',
+    });
+    expect(sockets.map(key).sort()).toEqual(result.ports.map(key).sort());
+  }, 60_000);
 
   it('identifies each planted service', () => {
     const byKind = Object.fromEntries(testbed.services.map((s) => [s.kind, `${s.host}:${s.port}`]));

@@ -52,27 +52,31 @@ describe('TCP connect scan', () => {
     expect(seen).toEqual([1, 2, 3, 4]);
   });
 
-  it('gives the same answers from worker threads as from the calling thread', async () => {
+  it('gives the same answers from worker threads as from the calling thread, through handles or sockets', async () => {
     // Loopback ports around the listeners: mostly refused, the listeners open.
     const ports = [
       ...new Set([plain, binary, silent, closedPort, ...Array.from({ length: 300 }, (_, i) => 40_000 + i)]),
     ];
-    const inThread = await connectScan([HOST], ports, { threads: 0, concurrency: 32 });
-    const seen: number[] = [];
-    const threaded = await connectScan([HOST], ports, {
-      threads: 2,
-      concurrency: 32,
-      onResult: (_r, done) => seen.push(done),
-    });
-    expect(threaded).toEqual(inThread);
-    expect(seen).toEqual(Array.from({ length: ports.length }, (_, i) => i + 1));
-    const state = new Map(threaded.map((r) => [r.port, r.state]));
+    const inThread = await connectScan([HOST], ports, { threads: 1, concurrency: 32 });
+    const state = new Map(inThread.map((r) => [r.port, r.state]));
     expect([plain, binary, silent, closedPort].map((p) => state.get(p))).toEqual(['open', 'open', 'open', 'closed']);
+    for (const connector of ['handle', 'socket'] as const) {
+      const seen: number[] = [];
+      const threaded = await connectScan([HOST], ports, {
+        threads: 2,
+        concurrency: 32,
+        connector,
+        onResult: (_r, done) => seen.push(done),
+      });
+      expect(threaded, connector).toEqual(inThread);
+      expect(seen).toEqual(Array.from({ length: ports.length }, (_, i) => i + 1));
+      expect(await connectScan([HOST], ports, { threads: 1, concurrency: 32, connector }), connector).toEqual(inThread);
+    }
   });
 
   it('stops and rejects with the error of a progress callback that throws, in either mode', async () => {
     const ports = Array.from({ length: 3000 }, (_, i) => 41_000 + i);
-    for (const threads of [0, 2]) {
+    for (const threads of [1, 2]) {
       let calls = 0;
       const scan = connectScan([HOST], ports, {
         threads,
@@ -85,7 +89,7 @@ describe('TCP connect scan', () => {
   });
 
   it('reports an unresolvable host name filtered without probing it', async () => {
-    const results = await connectScan(['hote-inexistant.invalid', HOST], [closedPort], { threads: 0 });
+    const results = await connectScan(['hote-inexistant.invalid', HOST], [closedPort], { threads: 1 });
     expect(results).toEqual([
       { host: HOST, port: closedPort, state: 'closed', attempts: 1 },
       { host: 'hote-inexistant.invalid', port: closedPort, state: 'filtered', attempts: 0 },

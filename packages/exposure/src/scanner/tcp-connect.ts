@@ -1,8 +1,9 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { connectLoop, type LoopJob, OUTCOME_CLOSED, OUTCOME_FILTERED, OUTCOME_OPEN } from './connect-loop.js';
+import { connectLoop, type LoopJob, OUTCOME_CLOSED, OUTCOME_FILTERED, OUTCOME_OPEN, rawTcp } from './connect-loop.js';
 
 export type PortState = 'open' | 'closed' | 'filtered';
 
@@ -26,10 +27,15 @@ export interface ConnectScanOptions {
   /** Extra attempts for a port that timed out (a RST or an ICMP unreachable is an answer and not retried). */
   readonly retries?: number;
   /**
-   * Worker threads probing in parallel; 0 probes in the calling thread. Default: one per available core
-   * (at most 4) for scans of 2,048 targets or more, the calling thread below that.
+   * Threads probing in parallel, the calling thread included (it runs one share, worker threads the
+   * others). Default: one per available core (at most 4) for scans of 2,048 targets or more, 1 below.
    */
   readonly threads?: number;
+  /**
+   * How probes connect: `handle` drives libuv TCP handles directly (the fast path, see `RawTcp`), `socket`
+   * uses `net.Socket`. Default: `handle` where this Node offers it.
+   */
+  readonly connector?: 'handle' | 'socket';
   /** Called after each port completes, for progress display. */
   readonly onResult?: (result: PortResult, done: number, total: number) => void;
   /** Targets already done (resumed scan): skipped. Keys are `host:port`. */
@@ -81,9 +87,12 @@ function scanWorkerSource(): string {
     // Helper that TypeScript runners keeping function names (esbuild keepNames) call inside function bodies.
     'const __name = (target) => target;',
     `const connectLoop = (${connectLoop.toString()});`,
+    `const rawTcp = (${rawTcp.toString()});`,
+    "const { Socket } = require('node:net');",
+    "const raw = workerData.handles ? rawTcp(process, require('node:util').getSystemErrorName) : undefined;",
     'connectLoop(',
-    "  require('node:net'),",
-    '  workerData,',
+    '  { Socket, raw },',
+    '  workerData.job,',
     '  (batch) => parentPort.postMessage(batch, [batch.buffer]),',
     '  () => parentPort.postMessage(null),',
     ');',
@@ -154,7 +163,7 @@ interface Limits {
   readonly rate: number;
 }
 
-/** Runs connectLoop over the targets, in worker threads or in this thread, collecting results as they come. */
+/** Runs connectLoop over the targets, in this thread and in worker threads, collecting results as they come. */
 function probeAll(
   hosts: readonly string[],
   addresses: readonly string[],
@@ -171,11 +180,9 @@ function probeAll(
   const targetPorts = new SharedArrayBuffer(count * 2);
   new Uint16Array(targetPorts).set(portList);
   const cursor = new SharedArrayBuffer(8);
-  const wanted = options.threads ?? (count >= THREADED_FROM ? Math.min(availableParallelism(), 4) : 0);
-  const threads = Number.isFinite(wanted)
-    ? Math.max(0, Math.min(Math.floor(wanted), 64, limits.concurrency, count))
-    : 0;
-  const lanes = Math.max(1, threads);
+  const wanted = options.threads ?? (count >= THREADED_FROM ? Math.min(availableParallelism(), 4) : 1);
+  const lanes = Number.isFinite(wanted) ? Math.max(1, Math.min(Math.floor(wanted), 64, limits.concurrency, count)) : 1;
+  const handles = options.connector !== 'socket';
   const common = {
     addresses,
     targetHosts,
@@ -225,15 +232,11 @@ function probeAll(
     const laneDone = () => {
       if (--running === 0 && !failed) resolve();
     };
-    if (threads === 0) {
-      connectLoop({ Socket }, jobs[0] as LoopJob, onBatch, laneDone);
-      return;
-    }
-    for (const job of jobs) {
+    for (const job of jobs.slice(1)) {
       let worker: Worker;
       try {
         // No execArgv: the worker runs plain JavaScript and needs none of the parent's loaders.
-        worker = new Worker(scanWorkerSource(), { eval: true, workerData: job, execArgv: [] });
+        worker = new Worker(scanWorkerSource(), { eval: true, workerData: { job, handles }, execArgv: [] });
       } catch (e) {
         fail(e);
         return;
@@ -250,6 +253,9 @@ function probeAll(
       });
       workers.push(worker);
     }
+    // The calling thread's share starts while the workers boot.
+    const raw = handles ? rawTcp(process, getSystemErrorName) : undefined;
+    connectLoop({ Socket, raw }, jobs[0] as LoopJob, onBatch, laneDone);
   });
 }
 
