@@ -47,6 +47,8 @@ export interface ExposureScanOptions extends ConnectScanOptions, IdentifyOptions
   /** Resumable state file: completed ports and identified services are kept there and skipped on restart. */
   readonly stateFile?: string;
   readonly identifyConcurrency?: number;
+  /** Called after each open port's service is identified (not counting those resumed from the state file). */
+  readonly onIdentified?: (done: number, total: number) => void;
 }
 
 export interface ExposureScanResult {
@@ -115,7 +117,7 @@ export async function scanExposure(
   const done = new Set(state.ports.map((p) => `${p.host}:${p.port}`));
   const portResults = [...state.ports];
   let sinceSave = 0;
-  const fresh = await connectScan(hosts, ports, {
+  await connectScan(hosts, ports, {
     ...options,
     skip: done,
     onResult: (r, n, total) => {
@@ -127,16 +129,17 @@ export async function scanExposure(
       options.onResult?.(r, n, total);
     },
   });
-  void fresh;
   const services = [...state.services];
   const identified = new Set(services.map((s) => `${s.host}:${s.port}`));
   const open = portResults.filter((p) => p.state === 'open' && !identified.has(`${p.host}:${p.port}`));
   let index = 0;
+  let identifiedCount = 0;
   const worker = async () => {
     while (index < open.length) {
       const p = open[index++] as PortResult;
       services.push(await identifyService(p.host, p.port, options));
       saveState(options.stateFile, { version: 1, ports: portResults, services });
+      options.onIdentified?.(++identifiedCount, open.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.identifyConcurrency ?? 16, open.length) }, worker));

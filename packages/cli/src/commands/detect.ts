@@ -14,6 +14,7 @@ import {
 } from '@rempart/detect';
 import { z } from 'zod';
 import { CliError, type Command, parseOptions } from '../command.js';
+import { progressLine } from '../progress.js';
 import { pushResult } from '../push.js';
 
 const LEVEL_LABELS: Record<(typeof LEVELS)[number], string> = {
@@ -30,29 +31,25 @@ function formatSize(bytes: number): string {
 
 /** Progress on stderr: a redrawn bar on a terminal, a line per file otherwise. */
 function progressReporter(): { update: (p: ScanProgress) => void; end: () => void } {
-  const tty = process.stderr.isTTY === true;
-  let last = 0;
-  let lastFile = '';
-  return {
-    update(p) {
-      const now = Date.now();
-      if (tty) {
-        if (now - last < 100 && p.bytesDone < p.bytesTotal) return;
-        last = now;
-        const ratio = p.bytesTotal === 0 ? 1 : p.bytesDone / p.bytesTotal;
-        const width = 30;
-        const filled = Math.round(ratio * width);
-        process.stderr.write(
-          `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)} % ${formatSize(p.bytesDone)}/${formatSize(p.bytesTotal)} · ${p.events} événements · ${p.alerts} alertes`,
-        );
-      } else if (p.file !== lastFile && p.bytesDone > 0) {
+  if (process.stderr.isTTY !== true) {
+    let lastFile = '';
+    return {
+      update(p) {
+        if (p.file === lastFile || p.bytesDone === 0) return;
         lastFile = p.file;
         process.stderr.write(`analyse : ${p.file}\n`);
-      }
-    },
-    end() {
-      if (tty) process.stderr.write('\n');
-    },
+      },
+      end() {},
+    };
+  }
+  const line = progressLine();
+  return {
+    update: (p) =>
+      line.update(
+        p.bytesTotal === 0 ? 1 : p.bytesDone / p.bytesTotal,
+        () => `${formatSize(p.bytesDone)}/${formatSize(p.bytesTotal)} · ${p.events} événements · ${p.alerts} alertes`,
+      ),
+    end: line.end,
   };
 }
 

@@ -28,13 +28,19 @@ import {
   scopeAddresses,
   score,
 } from '@rempart/exposure';
-import { CliError, type Command } from '../command.js';
+import { z } from 'zod';
+import { CliError, type Command, parseOptions } from '../command.js';
+import { progressLine } from '../progress.js';
 import { pushResult } from '../push.js';
 
 const HELP = `rempart exposure <scan|import|diff|cadence> …
 
   scan --scope scope.yaml [--lab] [--ports 1-1024] [--state état.json] [--resolver ip[:port]]… [--json r.json] [--html r.html] [--csv r.csv]
+       [--rate N] [--concurrency N] [--timeout ms] [--retries N]
       Scan TCP connect des plages déclarées (refus hors périmètre ; plages privées seulement avec --lab).
+      --rate : connexions nouvelles par seconde au plus (défaut : sans limite) ; --concurrency : connexions
+      simultanées au plus (défaut 256) ; --timeout : délai maximal d'une tentative en ms, adapté au temps de
+      réponse mesuré (défaut 1500) ; --retries : nouvelles tentatives d'un port sans réponse (défaut 1).
   import <nmap.xml|testssl.json|nuclei.jsonl> [--kev kev.json] [--json …] [--html …] [--csv …]
       --kev : catalogue CISA KEV (JSON importé hors ligne) ; sa date est inscrite dans le résultat.
   diff avant.json après.json        Nouvelle exposition = alerte (code de sortie 1).
@@ -139,10 +145,23 @@ async function scanCommand(argv: string[]): Promise<number> {
       ports: { type: 'string' },
       state: { type: 'string' },
       resolver: { type: 'string', multiple: true },
+      rate: { type: 'string' },
+      concurrency: { type: 'string' },
+      timeout: { type: 'string' },
+      retries: { type: 'string' },
     },
   });
   checkPushOptions(values);
   if (!values.scope) throw new CliError('--scope <fichier> est obligatoire');
+  const limits = parseOptions(
+    z.object({
+      rate: z.coerce.number().int().min(1).max(1_000_000).optional(),
+      concurrency: z.coerce.number().int().min(1).max(4096).optional(),
+      timeout: z.coerce.number().int().min(10).max(60_000).optional(),
+      retries: z.coerce.number().int().min(0).max(10).optional(),
+    }),
+    { rate: values.rate, concurrency: values.concurrency, timeout: values.timeout, retries: values.retries },
+  );
   let ports: number[];
   try {
     ports = parsePorts(values.ports ?? DEFAULT_PORTS);
@@ -154,13 +173,22 @@ async function scanCommand(argv: string[]): Promise<number> {
     const hosts = scopeAddresses(scope);
     for (const h of hosts) assertInScope(scope, h);
     const scannedAt = new Date().toISOString();
+    const progress = progressLine();
+    let open = 0;
     const result = await scanExposure(hosts, ports, defaultRuleSet(), {
       ...(values.state ? { stateFile: values.state } : {}),
-      onResult: (_r, done, total) => {
-        if (done % 200 === 0 || done === total) process.stderr.write(`\rports : ${done}/${total}`);
+      ...(limits.rate !== undefined ? { ratePerSecond: limits.rate } : {}),
+      ...(limits.concurrency !== undefined ? { concurrency: limits.concurrency } : {}),
+      ...(limits.timeout !== undefined ? { timeoutMs: limits.timeout } : {}),
+      ...(limits.retries !== undefined ? { retries: limits.retries } : {}),
+      onResult: (r, done, total) => {
+        if (r.state === 'open') open++;
+        progress.update(done / total, () => `${done}/${total} ports · ${open} ouvert(s)`);
+        if (done === total) progress.end();
       },
+      onIdentified: (done, total) => progress.update(done / total, () => `${done}/${total} services identifiés`),
     });
-    process.stderr.write('\n');
+    progress.end();
     const observations = [...result.observations];
     for (const domain of scope.domains) {
       process.stderr.write(`DNS : ${domain}\n`);
