@@ -116,7 +116,7 @@ describe.each(DIALECTS)('CaRE self-assessment API on %s', (dialect) => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       organisationId: tree.ejA.id,
-      referential: { id: 'care', version: 1 },
+      referential: { id: 'care', version: 2 },
       category: 'public',
       status: 'draft',
       revision: 0,
@@ -257,7 +257,7 @@ describe.each(DIALECTS)('CaRE self-assessment API on %s', (dialect) => {
   test('roadmap: generated from the gaps, edits kept, CSV export; hidden from the region', async () => {
     const roadmap = await rssi.get(`/api/assessments/${assessmentId}/roadmap`);
     expect(roadmap.status).toBe(200);
-    expect(roadmap.body.referential).toEqual({ id: 'care', version: 1 });
+    expect(roadmap.body.referential).toEqual({ id: 'care', version: 2 });
     expect(roadmap.body.items[0]).toMatchObject({ rank: 1, mandatory: true, status: 'todo' });
     // A1.O1.R1 (PSSI) is met: its measure only remains for D2.P1, still unanswered.
     const pssi = roadmap.body.items.find((i: { measureId: string }) => i.measureId === 'M-PSSI');
@@ -356,7 +356,7 @@ describe.each(DIALECTS)('CaRE self-assessment API on %s', (dialect) => {
     expect(signed.body).toMatchObject({ status: 'signed' });
     const snapshots = await referent.get(`/api/assessments/${assessmentId}/snapshots`);
     expect(snapshots.body.items).toHaveLength(1);
-    expect(snapshots.body.items[0].referential).toEqual({ id: 'care', version: 1 });
+    expect(snapshots.body.items[0].referential).toEqual({ id: 'care', version: 2 });
     const score = await referent.get(`/api/assessments/${assessmentId}/score`);
     expect(score.status).toBe(200);
     expect(snapshots.body.items[0].score).toBeCloseTo(score.body.overall.score, 4);

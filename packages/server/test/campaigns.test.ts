@@ -43,7 +43,7 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
     expect(launched.status).toBe(201);
     expect(launched.body.campaign).toMatchObject({
       name: 'CaRE 2026 ARA',
-      referential: { id: 'care', version: 1 },
+      referential: { id: 'care', version: 2 },
       target: 'legal_entities',
       groupFiles: false,
     });
@@ -116,7 +116,7 @@ describe.each(DIALECTS)('campaigns on %s', (dialect) => {
       true,
     );
     expect(
-      soon.body.items.every((i: { kind: string; version: number }) => i.kind === 'legal_entity' && i.version === 1),
+      soon.body.items.every((i: { kind: string; version: number }) => i.kind === 'legal_entity' && i.version === 2),
     ).toBe(true);
     expect((await referent.get(`/api/campaigns/${id}/reminders?withinDays=5`)).body.items).toHaveLength(0);
     // Past the deadline: every unsubmitted member is overdue and listed first.

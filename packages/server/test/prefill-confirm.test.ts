@@ -50,7 +50,28 @@ describe.each(DIALECTS)('pre-filled answers from D2 continuity indicators, confi
       readings: r.body.readings,
     });
     expect(prefill.status).toBe(200);
-    expect(prefill.body.prefilled).toEqual(expect.arrayContaining(['D2.O1.D', 'D2.O3.A', 'D2.O4.TEST']));
+    // The newest CaRE referential (version 2) maps all 13 D2 requirements to the continuity indicators.
+    expect(prefill.body.prefilled.filter((r: string) => r.startsWith('D2.')).sort()).toEqual(
+      [
+        'D2.P1',
+        'D2.P2',
+        'D2.O1.A',
+        'D2.O1.B',
+        'D2.O1.C',
+        'D2.O1.D',
+        'D2.O2.A',
+        'D2.O2.B',
+        'D2.O3.A',
+        'D2.O3.B',
+        'D2.O3.C',
+        'D2.O3.D',
+        'D2.O4.TEST',
+      ].sort(),
+    );
+    expect(prefill.body.answers['D2.P1']).toMatchObject({
+      answer: { kind: 'level', level: 'yes' },
+      source: { tool: 'continuity', indicator: 'd2.p1', value: 'met' },
+    });
     expect(prefill.body.answers['D2.O4.TEST']).toMatchObject({
       answer: { kind: 'level', level: 'yes' },
       source: { tool: 'continuity', indicator: 'd2.restore_test_done', value: true, reference: expect.any(String) },

@@ -47,6 +47,49 @@ describe('D2 readings from the continuity dossier', () => {
     expect(prefill.invalid).toEqual([]);
   });
 
+  it('version 2 of the CaRE referential pre-fills all 13 D2 requirements of a complete dossier', async () => {
+    const care = await loadBundledReferential('care-2025-v2');
+    expect(care.version).toBe(2);
+    const prefill = prefillAnswers(care, d2Readings(smallHospitalDossier(), OPTIONS, SOURCE));
+    expect(prefill.invalid).toEqual([]);
+    const d2 = prefill.answers.filter((a) => a.requirementId.startsWith('D2.'));
+    expect(Object.fromEntries(d2.map((a) => [a.requirementId, a.answer.level]))).toEqual({
+      'D2.P1': 'yes',
+      'D2.P2': 'yes',
+      'D2.O1.A': 'yes',
+      'D2.O1.B': 'yes',
+      'D2.O1.C': 'from_66',
+      'D2.O1.D': 'from_66',
+      'D2.O2.A': 'yes',
+      'D2.O2.B': 'yes',
+      'D2.O3.A': 'yes',
+      'D2.O3.B': 'achieved',
+      'D2.O3.C': 'achieved',
+      'D2.O3.D': 'yes',
+      'D2.O4.TEST': 'yes',
+    });
+  });
+
+  it('version 2 reads a partly met yes/no indicator as "no" and leaves a partly met trajectory to the respondent', async () => {
+    const care = await loadBundledReferential('care-2025-v2');
+    const readings = d2Readings(smallHospitalDossier(), OPTIONS, SOURCE).map((r) =>
+      r.key === 'd2.o2_b' || r.key === 'd2.o3_b' ? { ...r, value: 'partially_met' } : r,
+    );
+    const levels = new Map(prefillAnswers(care, readings).answers.map((a) => [a.requirementId, a.answer.level]));
+    expect(levels.get('D2.O2.B')).toBe('no');
+    expect(levels.has('D2.O3.B')).toBe(false);
+  });
+
+  it('version 2 differs from version 1 only by its version, change log and D2 indicator mappings', async () => {
+    const [v1, v2] = await Promise.all([loadBundledReferential('care-2025'), loadBundledReferential('care-2025-v2')]);
+    const strip = (r: typeof v1) =>
+      JSON.parse(
+        JSON.stringify({ ...r, version: 0, changelog: [] }, (key, value) => (key === 'indicator' ? undefined : value)),
+      );
+    expect(strip(v2)).toEqual(strip(v1));
+    expect(v2.changelog.map((c) => c.version)).toEqual([2, 1]);
+  });
+
   it('a restore test that failed reads as not done and pre-fills "no"', async () => {
     const dossier = smallHospitalDossier();
     dossier.exercises = dossier.exercises.map((e) =>

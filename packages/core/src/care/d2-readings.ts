@@ -16,9 +16,10 @@ export function d2StatusKey(id: D2IndicatorId): string {
 /**
  * The continuity module's D2 indicators as pre-fill readings, with their source:
  * - one `d2.<id>` reading per indicator that has data, valued `met`, `partially_met` or `not_met`;
- * - the measured keys the CaRE referential maps today: `d2.backup_auth_independent` (D2.O3.A),
+ * - the measured keys of version 1 of the CaRE referential: `d2.backup_auth_independent` (D2.O3.A),
  *   `d2.restore_test_done` (D2.O4) and `d2.pca_test_coverage` (D2.O1.D: share of the combined activity
  *   covered by proven field tests; 1 for a single establishment with one proven test).
+ * Version 2 also maps each remaining D2 requirement to its status reading.
  * References name the indicator, never its measured detail (readings are visible to upper levels).
  * An indicator without data gives no reading: the respondent answers it. Pure.
  */

@@ -8,7 +8,7 @@ import { MAX_REFERENTIAL_BYTES, parseReferential } from './referential-file.js';
 export const BUNDLED_REFERENTIALS_DIR = fileURLToPath(new URL('../../referentials/', import.meta.url));
 
 /** Names of the referential files shipped with Rempart, without the `.yaml` extension. */
-export const BUNDLED_REFERENTIALS = ['care-2025'] as const;
+export const BUNDLED_REFERENTIALS = ['care-2025', 'care-2025-v2'] as const;
 export type BundledReferential = (typeof BUNDLED_REFERENTIALS)[number];
 
 /** Reads and validates a referential file; the only function of the CaRE core that touches the filesystem. */
