@@ -17,6 +17,7 @@ import {
   type SigmaDocument,
   type SigmaRule,
 } from './rule-parser.js';
+import { displayName } from './security-4688.js';
 
 /** One detection, with the timeline fields of Hayabusa. */
 export interface Alert {
@@ -90,7 +91,7 @@ function detailsOf(view: EventView, fields: string[]): string {
     if (v === null) continue;
     let text = v.join(',');
     if (text.length > MAX_DETAIL) text = `${text.slice(0, MAX_DETAIL)}…`;
-    parts.push(`${f}: ${text}`);
+    parts.push(`${displayName(f)}: ${text}`);
   }
   return parts.join(' ¦ ');
 }

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '../evtx/render.js';
+import { addSysmonForms, isDerived } from './security-4688.js';
 
 const NONE = new Uint32Array(0);
 const NO_ATOMS = new Int32Array(0);
@@ -51,6 +52,8 @@ export class EventView {
   literalMatched: Int32Array = NO_ATOMS;
   literalMatchedCount = 0;
   private lowered: Map<string, string[] | null> | null = null;
+  /** Whether `fields` holds derived values (Sysmon forms of a Security 4688 event) besides the event's own. */
+  private derived = false;
   readonly channel: string;
   readonly eventId: number;
   readonly computer: string;
@@ -76,6 +79,10 @@ export class EventView {
     this.computer = typeof comp === 'string' ? comp : '';
     const t = this.fields.get('TimeCreated_SystemTime');
     this.timestamp = typeof t === 'string' ? t : fallbackTimestamp;
+    if (this.eventId === 4688 && this.channel === 'Security') {
+      addSysmonForms(this.fields);
+      this.derived = true;
+    }
   }
 
   private addSystem(key: string, value: JsonValue): void {
@@ -148,8 +155,8 @@ export class EventView {
   /** Every leaf value as a string (keyword searches). */
   allStrings(): string[] {
     const out: string[] = [];
-    for (const v of this.fields.values()) {
-      if (v === null) continue;
+    for (const [k, v] of this.fields) {
+      if (v === null || (this.derived && isDerived(k))) continue;
       if (Array.isArray(v)) for (const x of v) out.push(String(x));
       else if (typeof v !== 'object') out.push(String(v));
     }

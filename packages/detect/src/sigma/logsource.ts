@@ -1,4 +1,5 @@
 import type { Logsource } from './rule-parser.js';
+import { derived4688 } from './security-4688.js';
 
 /** Where a rule's events come from: channels, optional EventIDs, and the Sigma→event field-name mapping. */
 export interface LogTarget {
@@ -21,7 +22,9 @@ const sysmon = (...eventIds: number[]): LogTarget => ({ label: 'sysmon', channel
 
 /**
  * Security 4688 carries process creations when command-line auditing is on; its fields are named
- * differently from Sysmon's (SigmaHQ windows-audit pipeline mapping).
+ * differently from Sysmon's (SigmaHQ windows-audit pipeline mapping), and where the value has another
+ * shape too (integrity level SID, hexadecimal process ids, account split in parts) the Sigma name maps to
+ * the Sysmon form the event view derives (security-4688.ts).
  */
 const SECURITY_4688: LogTarget = {
   label: 'security-4688',
@@ -30,11 +33,11 @@ const SECURITY_4688: LogTarget = {
   fieldMap: {
     Image: 'NewProcessName',
     ParentImage: 'ParentProcessName',
-    ProcessId: 'NewProcessId',
-    ParentProcessId: 'ProcessId',
-    User: 'SubjectUserName',
+    ProcessId: derived4688('ProcessId'),
+    ParentProcessId: derived4688('ParentProcessId'),
+    User: derived4688('User'),
     LogonId: 'SubjectLogonId',
-    IntegrityLevel: 'MandatoryLabel',
+    IntegrityLevel: derived4688('IntegrityLevel'),
   },
 };
 
