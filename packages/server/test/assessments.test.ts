@@ -367,18 +367,24 @@ describe.each(DIALECTS)('CaRE self-assessment API on %s', (dialect) => {
   test('dashboard: the region sees statuses and scores, laggards first, not the answers or comments', async () => {
     const dash = await referent.get(`/api/organisations/${tree.ara.id}/dashboard`);
     expect(dash.status).toBe(200);
-    expect(dash.body.counts).toMatchObject({ organisations: 2, assessed: 1, submitted: 1, signed: 1 });
+    // CH A's file also answers for its site, which has none of its own (the questionnaire is per legal entity).
+    expect(dash.body.counts).toEqual({ organisations: 2, assessed: 2, covered: 1, submitted: 2, signed: 2 });
     expect(dash.body.items.map((i: { organisationId: number }) => i.organisationId)).toEqual([
-      tree.siteA.id,
       tree.ejA.id,
+      tree.siteA.id,
     ]);
-    const ej = dash.body.items[1];
-    expect(ej).toMatchObject({ status: 'signed', category: 'public' });
+    const ej = dash.body.items[0];
+    expect(ej).toMatchObject({ status: 'signed', category: 'public', coveredBy: null });
+    expect(dash.body.items[1]).toMatchObject({
+      status: 'signed',
+      score: ej.score,
+      coveredBy: { organisationId: tree.ejA.id, name: tree.ejA.name },
+    });
     expect(ej.objectives['A1.O1']).toMatch(/reached|not_reached/);
     expect(JSON.stringify(dash.body)).not.toContain('PSSI v4');
     const share = dash.body.objectives.find((o: { id: string }) => o.id === 'A1.O1');
     expect(share).toMatchObject({
-      applicable: 1,
+      applicable: 2,
       title: "Piloter la sécurité numérique au plus haut niveau de l'établissement",
     });
     expect((await referent.get(`/api/assessments/${assessmentId}`)).status).toBe(403);
@@ -393,7 +399,7 @@ describe.each(DIALECTS)('CaRE self-assessment API on %s', (dialect) => {
     // Per region: Bretagne has nothing submitted (first, laggard), ARA has the signed assessment.
     expect(nation.body.groups.map((g: { key: string; signed: number }) => [g.key, g.signed])).toEqual([
       ['BRE', 0],
-      ['ARA', 1],
+      ['ARA', 2],
     ]);
     expect(nation.body.groups[1].meanScore).toBeCloseTo(ej.score, 6);
     expect((await admin.get(`/api/organisations/${tree.nation.id}/dashboard?groupBy=ght`)).status).toBe(400);

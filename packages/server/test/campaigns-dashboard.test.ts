@@ -92,9 +92,10 @@ describe.each(DIALECTS)('dashboard per region and CSV export on %s', (dialect) =
     expect(text).toContain(`"'=HYPERLINK(""http://x"";""clic"")"`);
     expect(text).not.toMatch(/(^|;)=HYPERLINK/m);
     const ids = lines.slice(1).map((l) => Number(l.split(';')[0]));
-    // Sites without an assessment come first, then CH B (score 0) before CH A.
+    // CH B (score 0) before CH A; each site shows its legal entity's file, named.
     expect(ids.indexOf(tree.ejB.id)).toBeLessThan(ids.indexOf(tree.ejA.id));
-    expect(lines.find((l) => l.startsWith(`${tree.siteA.id};`))).toContain(';non commencée;');
+    expect(lines.find((l) => l.startsWith(`${tree.siteA.id};`))).toContain(';soumise;100;');
+    expect(lines.find((l) => l.startsWith(`${tree.siteA.id};`))).toContain(`;${tree.ejA.name};`);
     const filtered = await analyst.get(`/api/organisations/${tree.nation.id}/dashboard.csv?department=99`);
     expect((filtered.raw.body as string).trim().split('\r\n')).toHaveLength(1);
     expect((await analyst.get(`/api/organisations/${tree.nation.id}/dashboard.csv?limit=5`)).status).toBe(400);

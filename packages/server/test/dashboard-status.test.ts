@@ -69,16 +69,20 @@ describe.each(DIALECTS)('dashboard status rows on %s', (dialect) => {
     const r = await analyst.get(`/api/organisations/${tree.nation.id}/dashboard?referential=dash-test&groupBy=region`);
     expect(r.status).toBe(200);
     expect(r.body.referential).toEqual({ id: 'dash-test', version: 2 });
+    // Each legal entity's file also answers for its site (sites A and B have none of their own): counted twice.
     const objectives: Share[] = r.body.objectives;
-    expect(shareOf(objectives, 'O1')).toMatchObject({ reached: 1, applicable: 2, share: 0.5, title: 'Objectif O1 v2' });
-    expect(shareOf(objectives, 'O2')).toMatchObject({ reached: 0, applicable: 1, share: 0, title: 'Objectif O2 v1' });
-    expect(shareOf(objectives, 'O3')).toMatchObject({ reached: 1, applicable: 1 });
-    expect(shareOf(objectives, 'O0')).toMatchObject({ reached: 1, applicable: 1 });
+    expect(shareOf(objectives, 'O1')).toMatchObject({ reached: 2, applicable: 4, share: 0.5, title: 'Objectif O1 v2' });
+    expect(shareOf(objectives, 'O2')).toMatchObject({ reached: 0, applicable: 2, share: 0, title: 'Objectif O2 v1' });
+    expect(shareOf(objectives, 'O3')).toMatchObject({ reached: 2, applicable: 2 });
+    expect(shareOf(objectives, 'O0')).toMatchObject({ reached: 2, applicable: 2 });
     const ara = r.body.groups.find((g: { key: string }) => g.key === 'ARA');
-    expect(shareOf(ara.objectives, 'O1')).toMatchObject({ reached: 1, applicable: 1 });
+    expect(shareOf(ara.objectives, 'O1')).toMatchObject({ reached: 2, applicable: 2 });
     expect(shareOf(ara.objectives, 'O0')).toBeUndefined();
     const bre = r.body.groups.find((g: { key: string }) => g.key === 'BRE');
-    expect(shareOf(bre.objectives, 'O1')).toMatchObject({ reached: 0, applicable: 1 });
+    expect(shareOf(bre.objectives, 'O1')).toMatchObject({ reached: 0, applicable: 2 });
+    const siteB = r.body.items.find((i: { organisationId: number }) => i.organisationId === tree.siteB.id);
+    expect(siteB).toMatchObject({ status: 'submitted', coveredBy: { organisationId: tree.ejB.id } });
+    expect(siteB.objectives).toEqual({ O3: 'reached', O0: 'reached', O1: 'not_reached' });
     // Each establishment's own objective statuses are read with its version's order.
     const itemB = r.body.items.find((i: { organisationId: number }) => i.organisationId === tree.ejB.id);
     expect(itemB.objectives).toEqual({ O3: 'reached', O0: 'reached', O1: 'not_reached' });
@@ -92,22 +96,34 @@ describe.each(DIALECTS)('dashboard status rows on %s', (dialect) => {
     const snapshots = await db
       .selectFrom('assessment_latest as l')
       .innerJoin('assessment_snapshot as s', 's.id', 'l.snapshot_id')
-      .select(['s.referential_version', 's.objective_statuses', 's.score_permyriad'])
+      .select(['l.organisation_id', 's.referential_version', 's.objective_statuses', 's.score_permyriad'])
       .where('l.referential_key', '=', 'dash-test')
       .execute();
+    // A file counts once for its holder and once for each of its sites without a file of their own.
+    const uncovered = await db
+      .selectFrom('organisation as o')
+      .leftJoin('assessment_latest as own', (join) =>
+        join.onRef('own.organisation_id', '=', 'o.id').on('own.referential_key', '=', 'dash-test'),
+      )
+      .select('o.parent_id')
+      .where('o.kind', '=', 'site')
+      .where('own.organisation_id', 'is', null)
+      .execute();
+    const weight = (org: number) => 1 + uncovered.filter((u) => u.parent_id === org).length;
     const orders: Record<number, string[]> = { 1: ['O1', 'O2', 'O3'], 2: ['O3', 'O0', 'O1'] };
     const recount = new Map<string, { reached: number; applicable: number }>();
     for (const s of snapshots)
       orders[s.referential_version]!.forEach((id, i) => {
         const c = s.objective_statuses![i];
         const t = recount.get(id) ?? { reached: 0, applicable: 0 };
-        if (c === 'R') t.reached++;
-        if (c !== '-') t.applicable++;
+        if (c === 'R') t.reached += weight(s.organisation_id);
+        if (c !== '-') t.applicable += weight(s.organisation_id);
         recount.set(id, t);
       });
     for (const o of r.body.objectives as Share[])
       expect(recount.get(o.id)).toEqual({ reached: o.reached, applicable: o.applicable });
-    expect(r.body.counts.submitted).toBe(snapshots.length);
+    expect(r.body.counts.submitted).toBe(snapshots.reduce((n, s) => n + weight(s.organisation_id), 0));
+    expect(snapshots.reduce((n, s) => n + weight(s.organisation_id), 0)).toBeGreaterThan(snapshots.length);
   });
 
   test('a node moved to another region is counted there, with its status, at once', async () => {
@@ -134,6 +150,9 @@ describe.each(DIALECTS)('dashboard status rows on %s', (dialect) => {
 
   test('laggards first: never started by id, then drafts, then the lowest scores; limit cuts after the order', async () => {
     const db = server.handle.db;
+    // Never started: a legal entity without a file, and its site (which no file answers for either).
+    const never = await insertNode(db, { parentId: tree.ara.id, kind: 'legal_entity', name: 'CH jamais' });
+    const neverSite = await insertNode(db, { parentId: never.id, kind: 'site', name: 'CH jamais — site' });
     const draftOnly = await insertNode(db, {
       parentId: tree.ara.id,
       kind: 'legal_entity',
@@ -150,7 +169,7 @@ describe.each(DIALECTS)('dashboard status rows on %s', (dialect) => {
     const items = r.body.items as Array<{ organisationId: number; status: string; score: number | null }>;
     const firstAssessed = items.findIndex((i) => i.status !== 'none');
     expect(items.slice(0, firstAssessed).map((i) => i.organisationId)).toEqual(
-      [tree.siteA.id, tree.siteB.id].sort((a, b) => a - b),
+      [never.id, neverSite.id].sort((a, b) => a - b),
     );
     expect(items[firstAssessed]).toMatchObject({ organisationId: draftOnly.id, status: 'draft', score: null });
     const scores = items.slice(firstAssessed + 1).map((i) => i.score!);

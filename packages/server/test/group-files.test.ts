@@ -111,21 +111,26 @@ describe.each(DIALECTS)('group files on %s', (dialect) => {
     expect([...byId.keys()].sort((a, b) => a - b)).toEqual(
       [tree.ejA.id, tree.siteA.id, chD, ehpad, ehpadSite, chE].sort((a, b) => a - b),
     );
-    expect(r.body.counts).toEqual({ organisations: 6, assessed: 6, covered: 4, submitted: 5, signed: 4 });
+    expect(r.body.counts).toEqual({ organisations: 6, assessed: 6, covered: 4, submitted: 5, signed: 3 });
     const ght = { organisationId: tree.ght.id, name: 'GHT Test' };
-    for (const id of [tree.siteA.id, chD, ehpad, ehpadSite])
-      expect(byId.get(id)).toMatchObject({ status: 'signed', coveredBy: ght });
+    for (const id of [chD, ehpad, ehpadSite]) expect(byId.get(id)).toMatchObject({ status: 'signed', coveredBy: ght });
     expect(byId.get(tree.ejA.id)).toMatchObject({ status: 'submitted', coveredBy: null, score: 0 });
+    // Site A has no file of its own: its legal entity's file answers for it, before the group's.
+    expect(byId.get(tree.siteA.id)).toMatchObject({
+      status: 'submitted',
+      score: 0,
+      coveredBy: { organisationId: tree.ejA.id, name: tree.ejA.name },
+    });
     expect(byId.get(chE)).toMatchObject({ status: 'draft', coveredBy: null });
-    // Shares: four members with the group's statuses, CH A with its own.
+    // Shares: three members with the group's statuses, CH A and its site with CH A's.
     const score = await referent.get(`/api/assessments/${groupFile}/score`);
     const mine = await rssi.get(`/api/assessments/${own.body.id}/score`);
     for (const o of r.body.objectives as Array<{ id: string; reached: number; applicable: number }>) {
       const g = score.body.objectives.find((x: { id: string }) => x.id === o.id).status;
       const a = mine.body.objectives.find((x: { id: string }) => x.id === o.id).status;
       const count = (s: string, m: number) => (s === 'reached' ? m : 0);
-      expect(o.reached).toBe(count(g, 4) + count(a, 1));
-      expect(o.applicable).toBe((g === 'not_applicable' ? 0 : 4) + (a === 'not_applicable' ? 0 : 1));
+      expect(o.reached).toBe(count(g, 3) + count(a, 2));
+      expect(o.applicable).toBe((g === 'not_applicable' ? 0 : 3) + (a === 'not_applicable' ? 0 : 2));
     }
     expect(byId.get(chD)!.score).toBeCloseTo(score.body.overall.score, 4);
     // From a member's own scope, the group above still answers for it.
@@ -133,13 +138,13 @@ describe.each(DIALECTS)('group files on %s', (dialect) => {
     expect(own2.body.items[0]).toMatchObject({ organisationId: chD, coveredBy: ght });
     // The CSV names the group.
     const csv = (await referent.get(`/api/organisations/${tree.ara.id}/dashboard.csv`)).raw.body as string;
-    expect(csv.split('\r\n')[0]).toContain(';Dossier du groupement;');
+    expect(csv.split('\r\n')[0]).toContain(';Couvert par le dossier de;');
     expect(csv.split('\r\n').find((l) => l.startsWith(`${chD};`))).toContain(';GHT Test;');
     // Laggards first still: CH E (draft) before the covered members.
     expect(items[0]!.organisationId).toBe(chE);
     // The group's own dashboard, and a category filter, count the covered members the same way.
     const ghtDashboard = await groupRssi.get(`/api/organisations/${tree.ght.id}/dashboard`);
-    expect(ghtDashboard.body.counts).toEqual({ organisations: 5, assessed: 5, covered: 4, submitted: 5, signed: 4 });
+    expect(ghtDashboard.body.counts).toEqual({ organisations: 5, assessed: 5, covered: 4, submitted: 5, signed: 3 });
     const medico = await referent.get(`/api/organisations/${tree.ara.id}/dashboard?category=medico_social`);
     expect(medico.body.counts).toEqual({ organisations: 2, assessed: 2, covered: 2, submitted: 2, signed: 2 });
     expect((medico.body.items as Item[]).map((i) => i.organisationId).sort((a, b) => a - b)).toEqual(

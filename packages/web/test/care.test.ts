@@ -240,10 +240,16 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
     expect(text).toMatch(/\d+ %/);
     // A1.O1 has a mandatory requirement unmet (A1.O1.R3): not reached.
     expect(await row.getByText('N', { exact: true }).count()).toBeGreaterThan(0);
-    expect(await textOf(page.getByTestId('dashboard-counts'))).toMatch(/1 signée\(s\)/);
-    // Laggards first: the signed establishment is the last row of the grid.
+    // The legal entity's file also answers for its site, which has none of its own.
+    expect(await textOf(page.getByTestId('dashboard-counts'))).toMatch(
+      /: 2 avec une auto-évaluation, 2 soumise\(s\), 2 signée\(s\) par la direction ; 1 couvert\(s\) par le dossier de leur entité juridique/,
+    );
+    // Laggards first: the signed establishment and its covered site are the last rows of the grid.
     const rows = page.getByTestId('dashboard-grid').locator('tbody tr');
-    expect(await rows.last().getAttribute('data-testid')).toBe(`dashboard-row-${entityId}`);
+    expect(await rows.nth(-2).getAttribute('data-testid')).toBe(`dashboard-row-${entityId}`);
+    const site = await textOf(rows.last());
+    expect(site).toContain('Signée par la direction');
+    expect(site).toMatch(/via le dossier de /);
     await page.getByTestId('objective-shares').locator('canvas').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'rempart-care-dashboard.png') });
     await row.scrollIntoViewIfNeeded();

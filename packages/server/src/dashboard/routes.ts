@@ -89,6 +89,10 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
     const groupNames = new Map(groupFiles.map((g) => [g.id, g.name]));
     const coverage = groupIds.length > 0;
 
+    // A site without a file of its own is answered for by its legal entity's file when that one has one (the
+    // CaRE questionnaire is filled per legal entity); only otherwise by a group file.
+    const parentHasFile = sql<SqlBool>`${sql.ref('o.kind')} = 'site' and exists (select 1 from assessment_latest as pf where pf.organisation_id = ${sql.ref('o.parent_id')} and pf.referential_key = ${key})`;
+    const notParentCovered = sql<SqlBool>`not (${parentHasFile})`;
     // Every establishment-level node of the scope, once, with its own status row (`l`).
     const establishments = () =>
       dash
@@ -109,6 +113,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
               join.on('g.organisation_id', '=', enclosing.id).on('g.referential_key', '=', key),
             )
             .where('l.organisation_id', 'is', null)
+            .where(notParentCovered)
         : dash
             .selectFrom('assessment_latest as g')
             .innerJoin('organisation as gp', 'gp.id', 'g.organisation_id')
@@ -127,7 +132,16 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
             // Inside the scope by construction; the subtree range here would be taken for the index range.
             .where(filtered)
             .where('o.kind', 'in', ESTABLISHMENT_KINDS)
-            .where('l.organisation_id', 'is', null);
+            .where('l.organisation_id', 'is', null)
+            .where(notParentCovered);
+    // The sites without a file of their own whose legal entity (`g`) holds one.
+    const parentCovered = () =>
+      establishments()
+        .innerJoin('assessment_latest as g', (join) =>
+          join.onRef('g.organisation_id', '=', 'o.parent_id').on('g.referential_key', '=', key),
+        )
+        .where('o.kind', '=', 'site')
+        .where('l.organisation_id', 'is', null);
     // Not answered for by a group file: a legal entity whose parent, or a site whose grandparent, holds none.
     const notCovered = sql<SqlBool>`not ((${sql.ref('o.kind')} = 'legal_entity' and ${sql.ref('o.parent_id')} in (${sql.join(groupIds)})) or (${sql.ref('o.kind')} = 'site' and exists (select 1 from organisation as p where p.id = ${sql.ref('o.parent_id')} and p.parent_id in (${sql.join(groupIds)}))))`;
 
@@ -174,7 +188,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
 
     // Laggards first: establishments without any assessment (by id), then drafts, then the lowest scores — own
     // files walked on the `rank_score` index, covered members by their group file's; merged, then cut.
-    let missing = establishments().where('l.organisation_id', 'is', null);
+    let missing = establishments().where('l.organisation_id', 'is', null).where(notParentCovered);
     if (coverage) missing = missing.where(enclosing ? sql<SqlBool>`1 = 0` : notCovered);
     // The selections are raw expressions (aliased `l` or `g`): their values are typed by `Row`.
     const asRows = (rows: unknown) => rows as Row[];
@@ -200,11 +214,19 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
           .execute()
           .then(asRows)
       : Promise.resolve([]);
-    const rowsPending = Promise.all([missingPending, rankedPending, coveredPending]).then(([m, r, c]) =>
-      [...m, ...[...r, ...c].sort((x, y) => (x.rank_score ?? -1) - (y.rank_score ?? -1) || x.id - y.id)].slice(
-        0,
-        limit,
-      ),
+    const sitesPending = parentCovered()
+      .select(rowColumns('g'))
+      .orderBy('g.rank_score')
+      .orderBy('o.id')
+      .limit(limit)
+      .execute()
+      .then(asRows);
+    const rowsPending = Promise.all([missingPending, rankedPending, coveredPending, sitesPending]).then(
+      ([m, r, c, s]) =>
+        [...m, ...[...r, ...c, ...s].sort((x, y) => (x.rank_score ?? -1) - (y.rank_score ?? -1) || x.id - y.id)].slice(
+          0,
+          limit,
+        ),
     );
     // Awaited below; a failure of the aggregate first must not leave this rejection unhandled.
     rowsPending.catch(() => undefined);
@@ -250,11 +272,12 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
       ...(column ? [sql.ref(column)] : []),
       sql.ref(`${from}.referential_version`),
     ];
-    const [ownAggregates, coveredAggregates] = await Promise.all([
+    const [ownAggregates, coveredAggregates, siteAggregates] = await Promise.all([
       establishments().select(sums('l')).groupBy(groupKeys('l')).execute(),
       coverage ? coveredMembers().select(sums('g')).groupBy(groupKeys('g')).execute() : Promise.resolve([]),
+      parentCovered().select(sums('g')).groupBy(groupKeys('g')).execute(),
     ]);
-    const aggregates = [...ownAggregates, ...coveredAggregates];
+    const aggregates = [...ownAggregates, ...coveredAggregates, ...siteAggregates];
     type Totals = {
       organisations: number;
       assessed: number;
@@ -321,6 +344,16 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
       }));
 
     const rows = await rowsPending;
+    // Names of the covering legal entities (the group files' are known).
+    const coveringIds = [...new Set(rows.map((r) => r.covered_by).filter((id) => id !== null && !groupNames.has(id)))];
+    const coveringNames = new Map(groupNames);
+    if (coveringIds.length > 0)
+      for (const o of await dash
+        .selectFrom('organisation')
+        .select(['id', 'name'])
+        .where('id', 'in', coveringIds as number[])
+        .execute())
+        coveringNames.set(o.id, o.name);
     const STATUS = { R: 'reached', N: 'not_reached', '-': 'not_applicable' } as const;
     const items = rows.map((r) => {
       const objectives: Record<string, 'reached' | 'not_reached' | 'not_applicable'> = {};
@@ -345,7 +378,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
         objectivesApplicable: r.objectives_applicable ?? null,
         snapshotAt: r.snapshot_at ?? null,
         coveredBy:
-          r.covered_by === null ? null : { organisationId: r.covered_by, name: groupNames.get(r.covered_by) ?? '' },
+          r.covered_by === null ? null : { organisationId: r.covered_by, name: coveringNames.get(r.covered_by) ?? '' },
         objectives,
       };
     });
@@ -464,7 +497,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (base) => {
         'Objectifs atteints',
         'Objectifs applicables',
         'Date du dernier instantané',
-        'Dossier du groupement',
+        'Couvert par le dossier de',
         ...objectiveIds,
       ];
       const lines = [header.map((h) => csvField(h, ';')).join(';')];
