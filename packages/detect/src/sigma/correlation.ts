@@ -130,7 +130,8 @@ export class CorrelationState {
       s = { times: [], values: new Map(), lastByRule: new Map(), sequence: [], start: time, key };
       this.groups.set(k, s);
     }
-    s.last = view;
+    // Kept past this event only when judged at window close (the engine's views live until its next event).
+    if (this.onClose) s.last = view.detach();
     const from = time - this.span;
     switch (this.correlation.type) {
       case 'event_count':

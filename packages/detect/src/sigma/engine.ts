@@ -4,7 +4,7 @@ import type { EvtxRecord } from '../evtx/chunk.js';
 import type { JsonObject, JsonValue } from '../evtx/render.js';
 import { type CompiledRule, type CompiledVariant, tryCompileRule } from './compiler.js';
 import { type CorrelationHit, CorrelationState } from './correlation.js';
-import { EventView } from './event-view.js';
+import { EventView, FieldStore } from './event-view.js';
 import { LiteralIndex } from './literal-index.js';
 import { RuleCompileError } from './modifiers.js';
 import { needClause, needOf, needSlots } from './requirement.js';
@@ -107,6 +107,8 @@ export class SigmaEngine {
   private literalMatched = new Int32Array(0);
   private literalGen = 0;
   private everywhereLane: Lane | null = null;
+  /** Field storage reused by the view of each event evaluated. */
+  private readonly store = new FieldStore();
   /** Whether rule clauses prefilter the entries (false: every entry of the lane is tested, for comparison). */
   readonly prefilter: boolean;
   readonly rules: CompiledRule[] = [];
@@ -276,7 +278,7 @@ export class SigmaEngine {
     const bucket = this.buckets.get(channel);
     const lane = bucket ? (bucket.lanes.get(eventId) ?? bucket.anyLane) : this.everywhereLane;
     if (lane === null) return EMPTY_ALERTS;
-    const view = new EventView(record.event, record.recordId, record.timestamp);
+    const view = new EventView(record.event, record.recordId, record.timestamp, this.store);
     if (this.literalBits.length !== this.literals.atomCount) {
       this.literalBits = new Uint32Array(this.literals.atomCount);
       this.literalDone = new Uint32Array(this.literals.fieldCount);

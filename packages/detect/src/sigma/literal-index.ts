@@ -101,7 +101,12 @@ class ContainsAutomaton extends Trie {
   private others = new Map<number, number>();
   private width = 1;
   private delta: Uint16Array | Int32Array = new Int32Array(0);
-  /** Per node: start and length of its outputs in `outIds` (flat, typed: no per-node arrays on the hot path). */
+  /**
+   * States are numbered so that those with outputs come last, from `firstOut` on: the scan tells a state with
+   * outputs by its number, without reading a table per character.
+   */
+  private firstOut = 0;
+  /** Per state: start and length of its outputs in `outIds` (flat, typed: no per-node arrays on the hot path). */
   private outStart = new Int32Array(0);
   private outLength = new Int32Array(0);
   private outIds = new Int32Array(0);
@@ -138,15 +143,26 @@ class ContainsAutomaton extends Trie {
       }
       if (node !== 0 && f !== 0 && out[f]!.length > 0) out[node] = [...out[node]!, ...out[f]!];
     }
-    this.delta = count < 65536 ? Uint16Array.from(delta) : delta;
+    // Renumber: states without outputs first (the root, which has none, stays 0), then those with outputs.
+    const order: number[] = [];
+    for (let n = 0; n < count; n++) if (out[n]!.length === 0) order.push(n);
+    this.firstOut = order.length;
+    for (let n = 0; n < count; n++) if (out[n]!.length > 0) order.push(n);
+    const renumbered = new Int32Array(count);
+    order.forEach((old, id) => {
+      renumbered[old] = id;
+    });
+    const table = count < 65536 ? new Uint16Array(count * width) : new Int32Array(count * width);
     this.outStart = new Int32Array(count);
     this.outLength = new Int32Array(count);
     const flat: number[] = [];
-    for (let n = 0; n < count; n++) {
-      this.outStart[n] = flat.length;
-      this.outLength[n] = out[n]!.length;
-      flat.push(...out[n]!);
-    }
+    order.forEach((old, id) => {
+      for (let k = 0; k < width; k++) table[id * width + k] = renumbered[delta[old * width + k] as number] as number;
+      this.outStart[id] = flat.length;
+      this.outLength[id] = out[old]!.length;
+      flat.push(...out[old]!);
+    });
+    this.delta = table;
     this.outIds = Int32Array.from(flat);
   }
 
@@ -155,7 +171,7 @@ class ContainsAutomaton extends Trie {
    * (returns false) on a non-ASCII character; otherwise `s` is already lower-cased.
    */
   scan(s: string, ev: EventView, gen: number, fold: boolean): boolean {
-    const { ascii, others, delta, width, outStart, outLength, outIds } = this;
+    const { ascii, others, delta, width, firstOut, outStart, outLength, outIds } = this;
     let node = 0;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
@@ -164,10 +180,10 @@ class ContainsAutomaton extends Trie {
       else if (fold) return false;
       else k = others.get(c) ?? 0;
       node = delta[node * width + k] as number;
-      const len = outLength[node] as number;
-      if (len !== 0) {
+      if (node >= firstOut) {
         const start = outStart[node] as number;
-        for (let j = 0; j < len; j++) mark(ev, outIds[start + j] as number, gen);
+        const end = start + (outLength[node] as number);
+        for (let j = start; j < end; j++) mark(ev, outIds[j] as number, gen);
       }
     }
     return true;

@@ -75,6 +75,8 @@ export function processIdOf(value: JsonValue | undefined): number | undefined {
   return Number.isNaN(n) ? undefined : n;
 }
 
+type FieldReader = (name: string) => JsonValue | undefined;
+
 const isAccount = (v: JsonValue | undefined): v is string => typeof v === 'string' && v !== '' && v !== '-';
 
 /**
@@ -82,28 +84,28 @@ const isAccount = (v: JsonValue | undefined): v is string => typeof v === 'strin
  * service SIDs). 4688 version 2 names it in the Target* fields when it differs from the creator's (Subject*);
  * otherwise Target* hold the NULL SID and "-".
  */
-export function userOf(fields: Map<string, JsonValue>): string | undefined {
-  const targetSid = fields.get('TargetUserSid');
-  const useTarget = typeof targetSid === 'string' && targetSid !== 'S-1-0-0' && isAccount(fields.get('TargetUserName'));
-  const sid = useTarget ? targetSid : fields.get('SubjectUserSid');
+export function userOf(get: FieldReader): string | undefined {
+  const targetSid = get('TargetUserSid');
+  const useTarget = typeof targetSid === 'string' && targetSid !== 'S-1-0-0' && isAccount(get('TargetUserName'));
+  const sid = useTarget ? targetSid : get('SubjectUserSid');
   if (typeof sid === 'string') {
     const known = WELL_KNOWN_ACCOUNTS.get(sid.toUpperCase());
     if (known !== undefined) return known;
   }
-  const user = fields.get(useTarget ? 'TargetUserName' : 'SubjectUserName');
+  const user = get(useTarget ? 'TargetUserName' : 'SubjectUserName');
   if (!isAccount(user)) return undefined;
-  const domain = fields.get(useTarget ? 'TargetDomainName' : 'SubjectDomainName');
+  const domain = get(useTarget ? 'TargetDomainName' : 'SubjectDomainName');
   return isAccount(domain) ? `${domain}\\${user}` : user;
 }
 
 /** Adds the Sysmon forms of a Security 4688 event's fields to its flat view (fields absent stay absent). */
-export function addSysmonForms(fields: Map<string, JsonValue>): void {
-  const level = integrityLevelOf(fields.get('MandatoryLabel'));
-  if (level !== undefined) fields.set(derived4688('IntegrityLevel'), level);
-  const pid = processIdOf(fields.get('NewProcessId'));
-  if (pid !== undefined) fields.set(derived4688('ProcessId'), pid);
-  const ppid = processIdOf(fields.get('ProcessId'));
-  if (ppid !== undefined) fields.set(derived4688('ParentProcessId'), ppid);
-  const user = userOf(fields);
-  if (user !== undefined) fields.set(derived4688('User'), user);
+export function addSysmonForms(get: FieldReader, set: (name: string, value: JsonValue) => void): void {
+  const level = integrityLevelOf(get('MandatoryLabel'));
+  if (level !== undefined) set(derived4688('IntegrityLevel'), level);
+  const pid = processIdOf(get('NewProcessId'));
+  if (pid !== undefined) set(derived4688('ProcessId'), pid);
+  const ppid = processIdOf(get('ProcessId'));
+  if (ppid !== undefined) set(derived4688('ParentProcessId'), ppid);
+  const user = userOf(get);
+  if (user !== undefined) set(derived4688('User'), user);
 }
