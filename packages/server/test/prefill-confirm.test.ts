@@ -1,4 +1,4 @@
-import { smallHospitalDossier } from '@rempart/core';
+import { loadBundledReferential, smallHospitalDossier } from '@rempart/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SINGLETON, saveRecord } from '../src/continuity/queries.js';
 import { auditActions, type CareWorld, careWorld, newAssessment } from './care-followup.js';
@@ -50,24 +50,12 @@ describe.each(DIALECTS)('pre-filled answers from D2 continuity indicators, confi
       readings: r.body.readings,
     });
     expect(prefill.status).toBe(200);
-    // The newest CaRE referential (version 2) maps all 13 D2 requirements to the continuity indicators.
-    expect(prefill.body.prefilled.filter((r: string) => r.startsWith('D2.')).sort()).toEqual(
-      [
-        'D2.P1',
-        'D2.P2',
-        'D2.O1.A',
-        'D2.O1.B',
-        'D2.O1.C',
-        'D2.O1.D',
-        'D2.O2.A',
-        'D2.O2.B',
-        'D2.O3.A',
-        'D2.O3.B',
-        'D2.O3.C',
-        'D2.O3.D',
-        'D2.O4.TEST',
-      ].sort(),
-    );
+    // The newest CaRE referential (version 2) maps every one of its 14 D2 requirements to a continuity indicator.
+    const d2Requirements = (await loadBundledReferential('care-2025-v2')).axes
+      .flatMap((a) => a.objectives.flatMap((o) => o.requirements.map((r) => r.id)))
+      .filter((id) => id.startsWith('D2.'));
+    expect(d2Requirements).toHaveLength(14);
+    expect(prefill.body.prefilled.filter((r: string) => r.startsWith('D2.')).sort()).toEqual(d2Requirements.sort());
     expect(prefill.body.answers['D2.P1']).toMatchObject({
       answer: { kind: 'level', level: 'yes' },
       source: { tool: 'continuity', indicator: 'd2.p1', value: 'met' },

@@ -47,7 +47,7 @@ describe('D2 readings from the continuity dossier', () => {
     expect(prefill.invalid).toEqual([]);
   });
 
-  it('version 2 of the CaRE referential pre-fills all 13 D2 requirements of a complete dossier', async () => {
+  it('version 2 of the CaRE referential pre-fills all 14 D2 requirements of a complete dossier', async () => {
     const care = await loadBundledReferential('care-2025-v2');
     expect(care.version).toBe(2);
     const prefill = prefillAnswers(care, d2Readings(smallHospitalDossier(), OPTIONS, SOURCE));
@@ -67,6 +67,7 @@ describe('D2 readings from the continuity dossier', () => {
       'D2.O3.C': 'achieved',
       'D2.O3.D': 'yes',
       'D2.O4.TEST': 'yes',
+      'D2.O4.REFERENT': 'yes',
     });
   });
 
