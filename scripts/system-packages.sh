@@ -1,7 +1,8 @@
-# The Debian packages the test suites use: PostgreSQL (twin suite), Samba AD DC (AD audit), Chromium (browser
-# tests), nmap/testssl.sh/python3-evtx (peers measured or compared), OpenSSH/telnetd/Samba (exposure testbed).
+# The Debian packages the test suites use: PostgreSQL (twin suite), Samba AD DC (AD audit; openssl makes its weak
+# CA certificates), Chromium (browser tests), nmap/testssl.sh/python3-evtx (peers measured or compared),
+# OpenSSH/telnetd/Samba (exposure testbed).
 SYSTEM_PACKAGES="postgresql samba samba-ad-dc krb5-user ldap-utils winbind chromium nmap python3-evtx testssl.sh \
-openssh-server inetutils-telnetd poppler-utils zbar-tools iproute2"
+openssh-server inetutils-telnetd poppler-utils zbar-tools iproute2 openssl"
 
 install_system_packages() {
   local missing=()

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from './bundle.js';
-import type { DirectorySnapshot } from './model.js';
+import type { DirectorySnapshot, IncompleteRecord, Phase } from './model.js';
 import { type AffectedObject, EVALUATORS, evalContext } from './rules/evaluators.js';
 import { CATEGORIES, type Category, loadDefaultRuleSet, type RuleDefinition, type RuleSet } from './rules/ruleset.js';
 
@@ -52,6 +52,8 @@ export type RiskException = z.infer<typeof exceptionSchema>;
 export const exceptionsFileSchema = z.object({ exceptions: z.array(exceptionSchema) });
 
 const MAX_LISTED = 1000;
+/** Opens the note of a rule that met objects it could not judge (malformed or missing data). */
+const UNREADABLE_NOTE = 'données illisibles';
 
 function pointsFor(rule: RuleDefinition, value: number, count: number): number {
   const c = rule.computation;
@@ -80,7 +82,10 @@ export function runAudit(
   const ruleSet = opts.ruleSet ?? loadDefaultRuleSet();
   const now = opts.now ?? new Date();
   const ctx = evalContext(snap, snap.collectedAt.getTime());
-  const incompletePhases = new Set(snap.incomplete.map((i) => i.phase));
+  // A record naming one object does not block its phase: the rules that met the object say so themselves.
+  const incompletePhases = new Set(snap.incomplete.filter((i) => !i.dn).map((i) => i.phase));
+  /** Objects some rule could not judge, once each, reported with the incomplete phases. */
+  const unreadableObjects = new Map<string, IncompleteRecord>();
   const findings: Finding[] = [];
   for (const rule of ruleSet.rules) {
     const base = {
@@ -103,23 +108,51 @@ export function runAudit(
     const m = evaluator(ctx);
     const count = m.affected.length;
     const value = m.value ?? count;
+    const undetermined = m.undetermined ?? [];
+    for (const o of undetermined) {
+      const dn = o.dn ?? o.name;
+      const phase = rule.requires[0] as Phase; // the rule's first phase holds the objects it reads
+      if (!unreadableObjects.has(`${phase}\n${dn}`))
+        unreadableObjects.set(`${phase}\n${dn}`, {
+          phase,
+          code: 'AD_OBJECT_UNREADABLE',
+          reason: o.detail ?? 'objet illisible',
+          dn,
+        });
+    }
+    const unreadable =
+      undetermined.length > 0
+        ? `${UNREADABLE_NOTE} (${undetermined.length} objet(s) non vérifiable(s)) : ${undetermined
+            .slice(0, 20)
+            .map((o) => `${o.dn ?? o.name}${o.detail ? ` — ${o.detail}` : ''}`)
+            .join(' ; ')}${undetermined.length > 20 ? ' ; …' : ''}`
+        : null;
     if (!triggered(rule, value, count)) {
-      findings.push({ ...base, status: 'passed', points: 0, affectedCount: 0, affected: [] });
+      // Nothing found among the objects that could be read: not a pass while some could not be.
+      findings.push(
+        unreadable
+          ? { ...base, status: 'not_evaluated', points: 0, affectedCount: 0, affected: [], note: unreadable }
+          : { ...base, status: 'passed', points: 0, affectedCount: 0, affected: [] },
+      );
       continue;
     }
     const points = pointsFor(rule, value, count);
     const exception = (opts.exceptions ?? []).find(
       (e) => e.ruleId === rule.id && new Date(`${e.expires}T23:59:59Z`) >= now,
     );
+    const notes = [
+      ...(exception
+        ? [`risque accepté par ${exception.owner} jusqu'au ${exception.expires} : ${exception.justification}`]
+        : []),
+      ...(unreadable ? [unreadable] : []),
+    ];
     findings.push({
       ...base,
       status: exception ? 'accepted' : 'failed',
       points,
       affectedCount: count,
       affected: m.affected.slice(0, MAX_LISTED),
-      ...(exception
-        ? { note: `risque accepté par ${exception.owner} jusqu'au ${exception.expires} : ${exception.justification}` }
-        : {}),
+      ...(notes.length > 0 ? { note: notes.join(' — ') } : {}),
     });
   }
   const categories = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
@@ -141,7 +174,7 @@ export function runAudit(
     counts: { users: snap.users.length, computers: snap.computers.length, groups: snap.groups.length },
     scores: { global: Math.max(...Object.values(categories)), categories },
     anssiLevel,
-    incomplete: snap.incomplete,
+    incomplete: [...snap.incomplete, ...unreadableObjects.values()],
     findings,
   };
 }

@@ -46,7 +46,7 @@ const bundleSchema = z.object({
     }),
   }),
   anssiLevel: z.number().int().min(1).max(5),
-  incomplete: z.array(z.object({ phase: z.string(), code: z.string(), reason: z.string() })),
+  incomplete: z.array(z.object({ phase: z.string(), code: z.string(), reason: z.string(), dn: z.string().optional() })),
   findings: z.array(findingSchema),
 });
 

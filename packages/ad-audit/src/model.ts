@@ -21,6 +21,11 @@ export interface IncompleteRecord {
   phase: Phase;
   code: string;
   reason: string;
+  /**
+   * Set when one object of the phase could not be read (malformed or missing data): the rest of the phase
+   * was evaluated, and only the rules that met that object are not evaluated.
+   */
+  dn?: string;
 }
 
 export interface DomainInfo {
@@ -103,7 +108,10 @@ export interface CertificateTemplate {
   enrollmentFlag: number;
   raSignatures: number;
   extendedKeyUsages: string[];
+  /** null when the directory sent none (no right to read it) or an unreadable one: see securityDescriptorError. */
   securityDescriptor: SecurityDescriptor | null;
+  /** Why securityDescriptor is null; the rules that read it then report the template as undetermined, not safe. */
+  securityDescriptorError?: string;
 }
 
 export interface CertificationAuthority {

@@ -110,3 +110,32 @@ describe('audit outputs', () => {
     expect(() => importPingCastleXml('x'.repeat(64 * 1024 * 1024 + 1))).toThrow(/AD_PC_TOO_LARGE|volumineux|octets/);
   });
 });
+
+describe('audit outputs with unreadable objects', () => {
+  it('an unreadable object is one incomplete record, in the summary and the HTML report', () => {
+    const s = planted();
+    s.certificationAuthorities.push({
+      dn: 'CN=CA-X',
+      name: 'CA-X',
+      store: 'enrollment',
+      certificates: [Uint8Array.from([1, 2, 3])],
+    });
+    const b = runAudit(s, { now: NOW });
+    // One record for the object, however many rules met it; the phase itself stays evaluated.
+    expect(b.incomplete).toEqual([
+      {
+        phase: 'pki',
+        code: 'AD_OBJECT_UNREADABLE',
+        dn: 'CN=CA-X',
+        reason: expect.stringMatching(/^certificat illisible/),
+      },
+    ]);
+    expect(b.findings.find((f) => f.ruleId === 'A-CertTempControl')?.status).toBe('passed');
+    // The server reads the summary: an audit with an unreadable object is not a complete one.
+    expect(bundleSummary(b).incompletePhases).toEqual(['pki']);
+    expect(parseBundle(JSON.stringify(b)).incomplete[0]?.dn).toBe('CN=CA-X');
+    const html = renderHtmlReport(b);
+    expect(html).toMatch(/Collecte incomplète :<\/strong> pki \(CN=CA-X : certificat illisible/);
+    expect(html).toContain('CN=CA-X — certificat illisible');
+  });
+});

@@ -1,53 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encodeAce as ace, encodeSd, encodeObjectAce as objectAce } from '../test/builders.js';
 import { ACE_TYPE, parseSecurityDescriptor, SecurityDescriptorError } from './security-descriptor.js';
-
-function sidBytes(sid: string): number[] {
-  const parts = sid.split('-').slice(1).map(Number);
-  const [, authority, ...subs] = parts as [number, number, ...number[]];
-  const out = [1, subs.length, 0, 0, 0, 0, 0, authority];
-  for (const s of subs) out.push(s & 0xff, (s >>> 8) & 0xff, (s >>> 16) & 0xff, (s >>> 24) & 0xff);
-  return out;
-}
-const u16 = (n: number) => [n & 0xff, n >> 8];
-const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
-function guidBytes(g: string): number[] {
-  const h = g.replace(/-/g, '');
-  const b = (i: number) => Number.parseInt(h.slice(i * 2, i * 2 + 2), 16);
-  return [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15].map(b);
-}
-
-/** Encodes a self-relative SD the way AD returns it (owner, group, DACL). */
-function encodeSd(owner: string, group: string, aces: number[][]): Uint8Array {
-  const ownerB = sidBytes(owner);
-  const groupB = sidBytes(group);
-  const aceBytes = aces.flat();
-  const acl = [2, 0, ...u16(8 + aceBytes.length), ...u16(aces.length), 0, 0, ...aceBytes];
-  const ownerOff = 20;
-  const groupOff = ownerOff + ownerB.length;
-  const daclOff = groupOff + groupB.length;
-  return Uint8Array.from([
-    1,
-    0,
-    ...u16(0x8004),
-    ...u32(ownerOff),
-    ...u32(groupOff),
-    ...u32(0),
-    ...u32(daclOff),
-    ...ownerB,
-    ...groupB,
-    ...acl,
-  ]);
-}
-function ace(type: number, flags: number, mask: number, sid: string): number[] {
-  const s = sidBytes(sid);
-  return [type, flags, ...u16(8 + s.length), ...u32(mask), ...s];
-}
-function objectAce(type: number, mask: number, sid: string, objectType: string): number[] {
-  const s = sidBytes(sid);
-  const body = [...u32(mask), ...u32(1), ...guidBytes(objectType), ...s];
-  return [type, 0, ...u16(4 + body.length), ...body];
-}
 
 const DOMAIN = 'S-1-5-21-1004336348-1177238915-682003330';
 

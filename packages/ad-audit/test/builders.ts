@@ -103,3 +103,55 @@ export function aCleanDomain(): DirectorySnapshot {
   );
   return s;
 }
+
+// ---- Binary encoders (the bytes AD sends and accepts), for parser tests and for writing over LDAP.
+
+/** Binary SID (MS-DTYP §2.4.2.2). */
+export function sidBytes(sid: string): number[] {
+  const parts = sid.split('-').slice(1).map(Number);
+  const [, authority, ...subs] = parts as [number, number, ...number[]];
+  const out = [1, subs.length, 0, 0, 0, 0, 0, authority];
+  for (const s of subs) out.push(s & 0xff, (s >>> 8) & 0xff, (s >>> 16) & 0xff, (s >>> 24) & 0xff);
+  return out;
+}
+const u16 = (n: number) => [n & 0xff, n >> 8];
+const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
+function guidBytes(g: string): number[] {
+  const h = g.replace(/-/g, '');
+  const b = (i: number) => Number.parseInt(h.slice(i * 2, i * 2 + 2), 16);
+  return [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15].map(b);
+}
+
+/** Encodes a self-relative SD the way AD returns it (owner, group, DACL; ACL revision 4 when it holds object ACEs). */
+export function encodeSd(owner: string, group: string, aces: number[][]): Uint8Array {
+  const ownerB = sidBytes(owner);
+  const groupB = sidBytes(group);
+  const aceBytes = aces.flat();
+  const revision = aces.some((a) => a[0] === 5 || a[0] === 6 || a[0] === 7) ? 4 : 2;
+  const acl = [revision, 0, ...u16(8 + aceBytes.length), ...u16(aces.length), 0, 0, ...aceBytes];
+  const ownerOff = 20;
+  const groupOff = ownerOff + ownerB.length;
+  const daclOff = groupOff + groupB.length;
+  return Uint8Array.from([
+    1,
+    0,
+    ...u16(0x8004),
+    ...u32(ownerOff),
+    ...u32(groupOff),
+    ...u32(0),
+    ...u32(daclOff),
+    ...ownerB,
+    ...groupB,
+    ...acl,
+  ]);
+}
+export function encodeAce(type: number, flags: number, mask: number, sid: string): number[] {
+  const s = sidBytes(sid);
+  return [type, flags, ...u16(8 + s.length), ...u32(mask), ...s];
+}
+/** An object ACE (ACE_OBJECT_TYPE_PRESENT) for an extended right, property or child class. */
+export function encodeObjectAce(type: number, mask: number, sid: string, objectType: string): number[] {
+  const s = sidBytes(sid);
+  const body = [...u32(mask), ...u32(1), ...guidBytes(objectType), ...s];
+  return [type, 0, ...u16(4 + body.length), ...body];
+}

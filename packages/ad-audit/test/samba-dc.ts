@@ -19,8 +19,43 @@ export interface SambaDc {
   tool(args: string[]): Promise<string>;
   /** ldapmodify over LDAPS as Administrator. */
   ldapModify(ldif: string): Promise<void>;
+  /**
+   * Applies LDIF straight to sam.ldb as the local system, through Samba's own LDB modules (as samba-tool
+   * does): for what the LDAP server refuses, e.g. trustedDomain objects (LSA-only over LDAP). With
+   * bypassModules, writes the partition file with no module at all, to set what Samba maintains itself
+   * (whenChanged).
+   */
+  samLdb(ldif: string, opts?: { bypassModules?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * Python run with Samba's bindings (the interpreter of samba-tool): argv = smb.conf, sam.ldb, mode; LDIF on
+ * stdin. "modules" goes through SamDB as system; "raw" opens the partition file holding the entries.
+ */
+const SAM_LDB_PY = `
+import os, sys, ldb
+conf, sam, mode = sys.argv[1:4]
+text = sys.stdin.read()
+if mode == 'raw':
+    d = sam + '.d'
+    parts = [f[:-4] for f in os.listdir(d) if f.endswith('.ldb')]
+    def partition_of(dn):
+        m = [p for p in parts if dn.upper().endswith(p)]
+        if not m: raise SystemExit('no partition for ' + dn)
+        return max(m, key=len)
+    for changetype, msg in ldb.Ldb().parse_ldif(text):
+        db = ldb.Ldb(url=os.path.join(d, partition_of(str(msg.dn)) + '.ldb'), options=['modules:'])
+        db.modify(msg)
+else:
+    from samba.param import LoadParm
+    from samba.samdb import SamDB
+    from samba.auth import system_session
+    lp = LoadParm()
+    lp.load(conf)
+    SamDB(url=sam, session_info=system_session(), lp=lp).modify_ldif(text)
+`;
+const SAMBA_PYTHON = '/usr/bin/python3';
 
 /** The AD LDAP ports of Samba are fixed (no smb.conf option): 636 is the one the tests use. */
 const LDAPS_PORT = 636;
@@ -210,6 +245,21 @@ export async function startSambaDc(
           err += d.toString();
         });
         p.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`ldapmodify ${c}: ${err}`))));
+        p.stdin.end(ldif);
+      });
+    },
+    async samLdb(ldif, opts = {}) {
+      await new Promise<void>((resolve, reject) => {
+        const mode = opts.bypassModules ? 'raw' : 'modules';
+        const p = spawn(SAMBA_PYTHON, ['-c', SAM_LDB_PY, confFile, join(dir, 'private', 'sam.ldb'), mode], {
+          stdio: ['pipe', 'ignore', 'pipe'],
+        });
+        let err = '';
+        p.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+        });
+        p.on('error', reject);
+        p.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`sam.ldb (${mode}) ${c}: ${err}`))));
         p.stdin.end(ldif);
       });
     },

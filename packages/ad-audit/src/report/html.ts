@@ -61,7 +61,7 @@ small{color:#666;font-weight:normal}.page1{page-break-after:always}.warn{backgro
 <p>Généré le ${esc(new Date(b.generatedAt).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }))} · référentiel de règles ${esc(b.rulesetVersion)} (${esc(b.checklist)}) · ${b.counts.users} utilisateurs, ${b.counts.computers} ordinateurs, ${b.counts.groups} groupes</p>
 <div class="kpi"><div><span>Niveau ANSSI atteint</span><strong class="level${b.anssiLevel}">${b.anssiLevel} / 5</strong>${esc(LEVEL_FR[b.anssiLevel] ?? '')}</div>
 <div><span>Score de risque global</span><strong>${b.scores.global} / 100</strong>0 = aucun risque détecté, 100 = risque maximal</div></div>
-${notEvaluated.length > 0 ? `<p class="warn"><strong>Collecte incomplète :</strong> ${b.incomplete.map((i) => `${esc(i.phase)} (${esc(i.reason)})`).join(' ; ')}. ${notEvaluated.length} point(s) de contrôle n’ont pas pu être évalués : le résultat n’est pas un résultat propre.</p>` : ''}
+${notEvaluated.length > 0 || b.incomplete.length > 0 ? `<p class="warn"><strong>Collecte incomplète :</strong> ${b.incomplete.map((i) => `${esc(i.phase)} (${i.dn ? `${esc(i.dn)} : ` : ''}${esc(i.reason)})`).join(' ; ')}. ${notEvaluated.length} point(s) de contrôle n’ont pas pu être évalués : le résultat n’est pas un résultat propre.</p>` : ''}
 <h2>Les risques principaux</h2>
 ${top.length === 0 ? '<p>Aucun point de contrôle en échec.</p>' : `<ol>${top.map((f) => `<li><strong>${esc(f.title)}</strong> (${f.affectedCount} objet(s)${f.anssiLevel ? `, niveau ANSSI ${f.anssiLevel}` : ''})</li>`).join('')}</ol>`}
 <h2>Scores par catégorie</h2><table>${cats}</table>

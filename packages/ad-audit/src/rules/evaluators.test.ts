@@ -357,3 +357,34 @@ describe('AD rule set', () => {
     });
   }
 });
+
+describe('objects a rule cannot judge', () => {
+  const withCa = (certificates: Uint8Array[]) => {
+    const s = aCleanDomain();
+    s.certificationAuthorities.push({ dn: `CN=CA-X,${BASE}`, name: 'CA-X', store: 'enrollment', certificates });
+    return s;
+  };
+  const finding = (s: DirectorySnapshot, id: string) => runAudit(s, { now: NOW }).findings.find((f) => f.ruleId === id);
+
+  it('a CA certificate that does not parse makes the CA rules not evaluated, naming the CA', () => {
+    const s = withCa([WEAK_RSA_CERT.subarray(0, 200)]);
+    for (const id of ['A-CertWeakRsa', 'A-CertWeakHash']) {
+      expect(finding(s, id)?.status, id).toBe('not_evaluated');
+      expect(finding(s, id)?.note, id).toMatch(/^données illisibles .*CN=CA-X.*certificat illisible/);
+    }
+  });
+
+  it('a readable weak certificate still fails beside an unreadable one', () => {
+    const f = finding(withCa([WEAK_RSA_CERT, Uint8Array.from([0x30, 0x03, 0x02, 0x01])]), 'A-CertWeakRsa');
+    expect(f?.status).toBe('failed');
+    expect(f?.affected).toEqual([{ name: 'CA-X', dn: `CN=CA-X,${BASE}`, detail: 'clé RSA de 1024 bits' }]);
+    expect(f?.note).toMatch(/données illisibles \(1 objet/);
+  });
+
+  it('a template without a descriptor that no rule shape matches does not block the ESC1 rule', () => {
+    const s = aCleanDomain();
+    template({ nameFlag: 0, securityDescriptor: null, securityDescriptorError: 'absent' })(s);
+    expect(finding(s, 'A-CertTempAuthEnrollWithName')?.status).toBe('passed');
+    expect(finding(s, 'A-CertTempControl')?.status).toBe('not_evaluated');
+  });
+});

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { DirectoryIndex, privilegedGroups } from '../membership.js';
-import { type Account, type DirectorySnapshot, UAC } from '../model.js';
+import { type Account, type CertificateTemplate, type DirectorySnapshot, UAC } from '../model.js';
+import type { SecurityDescriptor } from '../security-descriptor.js';
 import { dangerousAces, EXTENDED_RIGHTS, holdersOf, isEveryoneLike, trustedSids } from './acl.js';
 
 export interface AffectedObject {
@@ -14,6 +15,11 @@ export interface Measure {
   affected: AffectedObject[];
   /** Count, percentage or age the computation compares with its thresholds; defaults to affected.length. */
   value?: number;
+  /**
+   * Objects the rule could not judge because their data is missing or malformed (an unreadable security
+   * descriptor, a certificate that does not parse): the rule cannot pass while this list is not empty.
+   */
+  undetermined?: AffectedObject[];
 }
 
 export interface EvalContext {
@@ -158,23 +164,51 @@ const WEAK_SIG: Record<string, string> = {
 function caCertificates(ctx: EvalContext) {
   return ctx.snap.certificationAuthorities.flatMap((ca) => ca.certificates.map((der) => ({ ca, der })));
 }
-function rsaBits(der: Uint8Array): number | null {
+/** RSA modulus size in bits; null for another key type; an Error when the certificate does not parse. */
+function rsaBits(der: Uint8Array): number | null | Error {
+  let cert: X509Certificate;
   try {
-    const details = new X509Certificate(der).publicKey.asymmetricKeyDetails;
-    return details?.modulusLength ?? null;
-  } catch {
-    return null;
+    cert = new X509Certificate(der);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
   }
+  return cert.publicKey.asymmetricKeyDetails?.modulusLength ?? null;
 }
+const unreadableCert = (ca: { name: string; dn: string }, why: string): AffectedObject => ({
+  name: ca.name,
+  dn: ca.dn,
+  detail: `certificat illisible (${why})`,
+});
 
 const CLIENT_AUTH_EKUS = new Set(['1.3.6.1.5.5.7.3.2', '1.3.6.1.5.2.3.4', '1.3.6.1.4.1.311.20.2.2', '2.5.29.37.0']);
-const lowPrivEnroll = (
-  ctx: EvalContext,
-  t: { securityDescriptor: import('../security-descriptor.js').SecurityDescriptor | null },
-) =>
-  t.securityDescriptor
-    ? holdersOf(t.securityDescriptor, EXTENDED_RIGHTS.ENROLL).filter((s) => isEveryoneLike(s, ctx.snap.domain.sid))
-    : [];
+const lowPrivEnroll = (ctx: EvalContext, sd: SecurityDescriptor) =>
+  holdersOf(sd, EXTENDED_RIGHTS.ENROLL).filter((s) => isEveryoneLike(s, ctx.snap.domain.sid));
+
+/**
+ * A certificate-template rule: `shape` says whether the template is a candidate from its flags and EKUs
+ * alone, `judge` reads its security descriptor. A candidate without a usable descriptor is undetermined.
+ */
+function templateRule(
+  shape: (t: CertificateTemplate) => boolean,
+  judge: (ctx: EvalContext, t: CertificateTemplate, sd: SecurityDescriptor) => AffectedObject[],
+): Evaluator {
+  return (ctx) => {
+    const affected: AffectedObject[] = [];
+    const undetermined: AffectedObject[] = [];
+    for (const t of ctx.snap.certificateTemplates) {
+      if (!shape(t)) continue;
+      if (t.securityDescriptor) affected.push(...judge(ctx, t, t.securityDescriptor));
+      else
+        undetermined.push({
+          name: t.name,
+          dn: t.dn,
+          detail: t.securityDescriptorError ?? 'descripteur de sécurité absent',
+        });
+    }
+    return { affected, undetermined };
+  };
+}
+const noApproval = (t: CertificateTemplate) => !(t.enrollmentFlag & 0x2) && t.raSignatures === 0;
 
 /** One evaluator per rule id of the rule file. */
 export const EVALUATORS: Record<string, Evaluator> = {
@@ -571,54 +605,54 @@ export const EVALUATORS: Record<string, Evaluator> = {
       )
       .map((z) => ({ name: z.name, dn: z.dn, detail: 'Tout le monde peut créer des enregistrements' })),
   }),
-  'A-CertTempAuthEnrollWithName': (ctx) => ({
-    affected: ctx.snap.certificateTemplates
-      .filter(
-        (t) =>
-          t.nameFlag & 0x1 &&
-          !(t.enrollmentFlag & 0x2) &&
-          t.raSignatures === 0 &&
-          (t.extendedKeyUsages.length === 0 || t.extendedKeyUsages.some((e) => CLIENT_AUTH_EKUS.has(e))) &&
-          lowPrivEnroll(ctx, t).length > 0,
-      )
-      .map((t) => ({
-        name: t.name,
-        dn: t.dn,
-        detail: 'le demandeur choisit le sujet, authentification client, inscription ouverte',
-      })),
-  }),
-  'A-CertTempAnyPurpose': (ctx) => ({
-    affected: ctx.snap.certificateTemplates
-      .filter(
-        (t) =>
-          (t.extendedKeyUsages.length === 0 || t.extendedKeyUsages.includes('2.5.29.37.0')) &&
-          !(t.enrollmentFlag & 0x2) &&
-          t.raSignatures === 0 &&
-          lowPrivEnroll(ctx, t).length > 0,
-      )
-      .map((t) => ({ name: t.name, dn: t.dn })),
-  }),
-  'A-CertTempControl': (ctx) => ({
-    affected: ctx.snap.certificateTemplates.flatMap((t) =>
-      t.securityDescriptor
-        ? dangerousAces(t.securityDescriptor, trustedSids(ctx.snap))
-            .filter((a) => isEveryoneLike(a.sid, ctx.snap.domain.sid))
-            .map((a) => ({ name: t.name, dn: t.dn, detail: `${principalName(ctx, a.sid)} : ${a.right}` }))
+  'A-CertTempAuthEnrollWithName': templateRule(
+    (t) =>
+      (t.nameFlag & 0x1) !== 0 &&
+      noApproval(t) &&
+      (t.extendedKeyUsages.length === 0 || t.extendedKeyUsages.some((e) => CLIENT_AUTH_EKUS.has(e))),
+    (ctx, t, sd) =>
+      lowPrivEnroll(ctx, sd).length > 0
+        ? [
+            {
+              name: t.name,
+              dn: t.dn,
+              detail: 'le demandeur choisit le sujet, authentification client, inscription ouverte',
+            },
+          ]
         : [],
-    ),
-  }),
-  'A-CertWeakHash': (ctx) => ({
-    affected: caCertificates(ctx)
-      .map(({ ca, der }) => ({ ca, alg: WEAK_SIG[signatureAlgorithmOid(der) ?? ''] }))
-      .filter((x) => x.alg)
-      .map((x) => ({ name: x.ca.name, dn: x.ca.dn, detail: `signature ${x.alg}` })),
-  }),
-  'A-CertWeakRsa': (ctx) => ({
-    affected: caCertificates(ctx)
-      .map(({ ca, der }) => ({ ca, bits: rsaBits(der) }))
-      .filter((x) => x.bits !== null && x.bits < 2048)
-      .map((x) => ({ name: x.ca.name, dn: x.ca.dn, detail: `clé RSA de ${x.bits} bits` })),
-  }),
+  ),
+  'A-CertTempAnyPurpose': templateRule(
+    (t) => (t.extendedKeyUsages.length === 0 || t.extendedKeyUsages.includes('2.5.29.37.0')) && noApproval(t),
+    (ctx, t, sd) => (lowPrivEnroll(ctx, sd).length > 0 ? [{ name: t.name, dn: t.dn }] : []),
+  ),
+  'A-CertTempControl': templateRule(
+    () => true,
+    (ctx, t, sd) =>
+      dangerousAces(sd, trustedSids(ctx.snap))
+        .filter((a) => isEveryoneLike(a.sid, ctx.snap.domain.sid))
+        .map((a) => ({ name: t.name, dn: t.dn, detail: `${principalName(ctx, a.sid)} : ${a.right}` })),
+  ),
+  'A-CertWeakHash': (ctx) => {
+    const affected: AffectedObject[] = [];
+    const undetermined: AffectedObject[] = [];
+    for (const { ca, der } of caCertificates(ctx)) {
+      const oid = signatureAlgorithmOid(der);
+      if (oid === null) undetermined.push(unreadableCert(ca, 'algorithme de signature introuvable'));
+      else if (WEAK_SIG[oid]) affected.push({ name: ca.name, dn: ca.dn, detail: `signature ${WEAK_SIG[oid]}` });
+    }
+    return { affected, undetermined };
+  },
+  'A-CertWeakRsa': (ctx) => {
+    const affected: AffectedObject[] = [];
+    const undetermined: AffectedObject[] = [];
+    for (const { ca, der } of caCertificates(ctx)) {
+      const bits = rsaBits(der);
+      if (bits instanceof Error) undetermined.push(unreadableCert(ca, bits.message));
+      else if (bits !== null && bits < 2048)
+        affected.push({ name: ca.name, dn: ca.dn, detail: `clé RSA de ${bits} bits` });
+    }
+    return { affected, undetermined };
+  },
   'A-NTFRSOnSysvol': (ctx) =>
     ctx.snap.ntfrsReplicaSets > 0
       ? { affected: [{ name: 'SYSVOL', detail: `${ctx.snap.ntfrsReplicaSets} jeu(x) de réplication NTFRS` }] }

@@ -104,15 +104,51 @@ function has(e: Entry, name: string): boolean {
   const v = e[name];
   return v !== undefined && (!Array.isArray(v) || v.length > 0);
 }
-function sd(e: Entry): SecurityDescriptor | null {
+/** The entry's nTSecurityDescriptor, or why there is none usable (absent, or malformed: never thrown). */
+function readSd(e: Entry): { sd: SecurityDescriptor; error: null } | { sd: null; error: string } {
   const b = bufs(e, 'nTSecurityDescriptor')[0];
-  if (!b) return null;
+  if (!b) return { sd: null, error: 'nTSecurityDescriptor non renvoyé (droit de lecture insuffisant ?)' };
   try {
-    return parseSecurityDescriptor(b);
+    return { sd: parseSecurityDescriptor(b), error: null };
   } catch (err) {
-    if (err instanceof SecurityDescriptorError) return null;
+    if (err instanceof SecurityDescriptorError)
+      return { sd: null, error: `nTSecurityDescriptor illisible (${err.message}, ${b.length} octets)` };
     throw err;
   }
+}
+function sd(e: Entry): SecurityDescriptor | null {
+  return readSd(e).sd;
+}
+
+export const CERTIFICATE_TEMPLATE_ATTRIBUTES = [
+  'cn',
+  'msPKI-Certificate-Name-Flag',
+  'msPKI-Enrollment-Flag',
+  'msPKI-RA-Signature',
+  'pKIExtendedKeyUsage',
+  'msPKI-Certificate-Application-Policy',
+  'nTSecurityDescriptor',
+];
+
+/**
+ * A pKICertificateTemplate entry → model. Hostile values never throw: a malformed integer reads as unset,
+ * a missing or malformed security descriptor is kept as securityDescriptorError (the rules that need it
+ * then report the template as undetermined instead of safe).
+ */
+export function certificateTemplateFromEntry(e: Entry): CertificateTemplate {
+  const { sd: securityDescriptor, error } = readSd(e);
+  return {
+    dn: e.dn,
+    name: str(e, 'cn') ?? e.dn,
+    nameFlag: (toInt(str(e, 'msPKI-Certificate-Name-Flag')) ?? 0) >>> 0,
+    enrollmentFlag: (toInt(str(e, 'msPKI-Enrollment-Flag')) ?? 0) >>> 0,
+    raSignatures: toInt(str(e, 'msPKI-RA-Signature')) ?? 0,
+    extendedKeyUsages: [
+      ...new Set([...strs(e, 'pKIExtendedKeyUsage'), ...strs(e, 'msPKI-Certificate-Application-Policy')]),
+    ],
+    securityDescriptor,
+    ...(error ? { securityDescriptorError: error } : {}),
+  };
 }
 
 const ACCOUNT_ATTRS = [
@@ -515,27 +551,10 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
         await each(
           `CN=Certificate Templates,${pks}`,
           '(objectClass=pKICertificateTemplate)',
-          [
-            'cn',
-            'msPKI-Certificate-Name-Flag',
-            'msPKI-Enrollment-Flag',
-            'msPKI-RA-Signature',
-            'pKIExtendedKeyUsage',
-            'msPKI-Certificate-Application-Policy',
-            'nTSecurityDescriptor',
-          ],
+          CERTIFICATE_TEMPLATE_ATTRIBUTES,
           (e) => {
-            const t: CertificateTemplate = {
-              dn: e.dn,
-              name: str(e, 'cn') ?? '',
-              nameFlag: (toInt(str(e, 'msPKI-Certificate-Name-Flag')) ?? 0) >>> 0,
-              enrollmentFlag: (toInt(str(e, 'msPKI-Enrollment-Flag')) ?? 0) >>> 0,
-              raSignatures: toInt(str(e, 'msPKI-RA-Signature')) ?? 0,
-              extendedKeyUsages: [
-                ...new Set([...strs(e, 'pKIExtendedKeyUsage'), ...strs(e, 'msPKI-Certificate-Application-Policy')]),
-              ],
-              securityDescriptor: sd(e),
-            };
+            const t = certificateTemplateFromEntry(e);
+            if (t.securityDescriptorError) progress(`modèle de certificat ${t.dn} : ${t.securityDescriptorError}`);
             snap.certificateTemplates.push(t);
           },
           true,
