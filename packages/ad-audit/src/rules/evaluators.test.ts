@@ -381,6 +381,22 @@ describe('objects a rule cannot judge', () => {
     expect(f?.note).toMatch(/données illisibles \(1 objet/);
   });
 
+  it('an ESC1 template no enterprise CA publishes cannot be enrolled in: not raised, unless publication is unknown', () => {
+    const esc1 = template({ name: 'Usurpation', nameFlag: 0x1 });
+    const published = (names: string[]) => {
+      const s = withCa([]);
+      s.publishedTemplates.push(...names);
+      esc1(s);
+      return finding(s, 'A-CertTempAuthEnrollWithName')?.status;
+    };
+    expect(published([])).toBe('passed');
+    expect(published(['usurpation'])).toBe('failed');
+    // No enterprise CA collected (an offline source): publication unknown, the template counts.
+    const offline = aCleanDomain();
+    esc1(offline);
+    expect(finding(offline, 'A-CertTempAuthEnrollWithName')?.status).toBe('failed');
+  });
+
   it('a template without a descriptor that no rule shape matches does not block the ESC1 rule', () => {
     const s = aCleanDomain();
     template({ nameFlag: 0, securityDescriptor: null, securityDescriptorError: 'absent' })(s);

@@ -185,18 +185,32 @@ const lowPrivEnroll = (ctx: EvalContext, sd: SecurityDescriptor) =>
   holdersOf(sd, EXTENDED_RIGHTS.ENROLL).filter((s) => isEveryoneLike(s, ctx.snap.domain.sid));
 
 /**
+ * Whether a template can be enrolled in: published by an enterprise CA. When the collection knows no
+ * enterprise CA (an offline source without the configuration partition), publication is unknown and every
+ * template counts.
+ */
+function enrollable(ctx: EvalContext): (t: CertificateTemplate) => boolean {
+  if (!ctx.snap.certificationAuthorities.some((ca) => ca.store === 'enrollment')) return () => true;
+  const published = new Set(ctx.snap.publishedTemplates.map((n) => n.toLowerCase()));
+  return (t) => published.has(t.name.toLowerCase());
+}
+
+/**
  * A certificate-template rule: `shape` says whether the template is a candidate from its flags and EKUs
  * alone, `judge` reads its security descriptor. A candidate without a usable descriptor is undetermined.
+ * With `enrolment`, only templates a CA publishes are candidates: nobody can enroll in the others.
  */
 function templateRule(
   shape: (t: CertificateTemplate) => boolean,
   judge: (ctx: EvalContext, t: CertificateTemplate, sd: SecurityDescriptor) => AffectedObject[],
+  { enrolment }: { enrolment: boolean },
 ): Evaluator {
   return (ctx) => {
     const affected: AffectedObject[] = [];
     const undetermined: AffectedObject[] = [];
+    const canEnroll = enrolment ? enrollable(ctx) : () => true;
     for (const t of ctx.snap.certificateTemplates) {
-      if (!shape(t)) continue;
+      if (!shape(t) || !canEnroll(t)) continue;
       if (t.securityDescriptor) affected.push(...judge(ctx, t, t.securityDescriptor));
       else
         undetermined.push({
@@ -620,10 +634,12 @@ export const EVALUATORS: Record<string, Evaluator> = {
             },
           ]
         : [],
+    { enrolment: true },
   ),
   'A-CertTempAnyPurpose': templateRule(
     (t) => (t.extendedKeyUsages.length === 0 || t.extendedKeyUsages.includes('2.5.29.37.0')) && noApproval(t),
     (ctx, t, sd) => (lowPrivEnroll(ctx, sd).length > 0 ? [{ name: t.name, dn: t.dn }] : []),
+    { enrolment: true },
   ),
   'A-CertTempControl': templateRule(
     () => true,
@@ -631,6 +647,8 @@ export const EVALUATORS: Record<string, Evaluator> = {
       dangerousAces(sd, trustedSids(ctx.snap))
         .filter((a) => isEveryoneLike(a.sid, ctx.snap.domain.sid))
         .map((a) => ({ name: t.name, dn: t.dn, detail: `${principalName(ctx, a.sid)} : ${a.right}` })),
+    // Whoever may rewrite a template may also get it published later: judged published or not.
+    { enrolment: false },
   ),
   'A-CertWeakHash': (ctx) => {
     const affected: AffectedObject[] = [];
