@@ -19,6 +19,10 @@ describe('reminder stages and wording', () => {
     expect(reminderStage(3, [14, 3])).toBe('j3');
     expect(reminderStage(0, [14, 3])).toBe('j3');
     expect(reminderStage(-1, [14, 3])).toBe('overdue');
+    expect(reminderStage(-7, [14, 3])).toBe('overdue');
+    expect(reminderStage(-8, [14, 3])).toBe('overdue-2');
+    expect(reminderStage(-15, [14, 3])).toBe('overdue-3');
+    expect(reminderStage(-1000, [14, 3])).toBe('overdue-6');
   });
 
   test('the message is French and says what is late', () => {
@@ -123,6 +127,7 @@ describe.each(DIALECTS)('campaign reminders enqueued and sent on %s', (dialect) 
     const overdue = await run(shift(deadline, 1));
     expect(overdue).toEqual({ enqueued: members.length - 1, messages: total() - 1, withoutRecipient: [] });
     expect((await run(shift(deadline, 2))).enqueued).toBe(0);
+    expect((await run(shift(deadline, 7))).enqueued).toBe(0);
     const last = await w.db
       .selectFrom('outbox')
       .select(['subject', 'body'])
@@ -180,6 +185,24 @@ describe.each(DIALECTS)('campaign reminders enqueued and sent on %s', (dialect) 
     }
     const huge = await w.rssi.get(`/api/organisations/${'9'.repeat(400)}/reminders`);
     expect([400, 414]).toContain(huge.status);
+  });
+
+  test('overdue reminders repeat once a week until submission, at most six times', async () => {
+    const late = members.length - 1; // one member submitted before the deadline
+    expect(await run(shift(deadline, 8))).toMatchObject({ enqueued: late, messages: total() - 1 });
+    expect((await run(shift(deadline, 9))).enqueued).toBe(0);
+    const stages = await w.db
+      .selectFrom('campaign_reminder')
+      .select('stage')
+      .where('campaign_id', '=', campaignId)
+      .where('day', '=', shift(deadline, 8))
+      .execute();
+    expect(new Set(stages.map((r) => r.stage))).toEqual(new Set(['overdue-2']));
+    const last = await w.db.selectFrom('outbox').select('body').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(last.body).toContain('dépassée de 8 jour(s)');
+    // Long after: the sixth and last overdue reminder, then none.
+    expect((await run(shift(deadline, 400))).enqueued).toBe(late);
+    expect((await run(shift(deadline, 800))).enqueued).toBe(0);
   });
 });
 

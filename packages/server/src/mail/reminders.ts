@@ -36,19 +36,28 @@ const frenchDate = (day: string) =>
     year: 'numeric',
   });
 
+/** Overdue reminders repeat every week after the deadline, at most this many times. */
+export const OVERDUE_REMINDERS = 6;
+
 /**
  * The reminder stage a campaign assessment has reached: `j<N>` once the deadline is at most N days away (the
- * nearest threshold), `overdue` once it has passed; null when it is further than every threshold.
+ * nearest threshold); after the deadline `overdue` in its first week, then `overdue-<n>` in week n (up to
+ * OVERDUE_REMINDERS); null when it is further than every threshold.
  */
 export function reminderStage(daysLeft: number, days: readonly number[]): string | null {
-  if (daysLeft < 0) return 'overdue';
+  if (daysLeft < 0) {
+    const week = Math.min(Math.floor((-daysLeft - 1) / 7) + 1, OVERDUE_REMINDERS);
+    return week === 1 ? 'overdue' : `overdue-${week}`;
+  }
   const reached = [...days].sort((a, b) => a - b).find((d) => daysLeft <= d);
   return reached === undefined ? null : `j${reached}`;
 }
 
 /** Order of the stages, most distant first: a reminder is never sent for a stage below one already sent. */
 function stageRank(stage: string): number {
-  return stage === 'overdue' ? Number.POSITIVE_INFINITY : -Number(stage.slice(1));
+  if (stage === 'overdue') return 1_000_001;
+  if (stage.startsWith('overdue-')) return 1_000_000 + Number(stage.slice('overdue-'.length));
+  return -Number(stage.slice(1));
 }
 
 /** The French reminder for one establishment and campaign. */
@@ -91,7 +100,7 @@ export function reminderMessage(v: {
 
 /**
  * Enqueues, for each campaign assessment not yet submitted, the reminder of the stage it has reached (14 and 3
- * days before the deadline, then overdue) to the RSSI and director accounts of its establishment (granted on it or
+ * days before the deadline, then weekly while overdue) to the RSSI and director accounts of its establishment (granted on it or
  * an ancestor), and to the group RSSI for a group's single file. Idempotent: a stage is enqueued once per assessment, never one below a stage already sent, and at
  * most one reminder per assessment and day; the unique constraints of `campaign_reminder` hold this even when two
  * processes run the job at the same time.

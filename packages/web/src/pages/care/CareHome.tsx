@@ -29,6 +29,8 @@ interface SentReminder {
 
 function stageLabel(stage: string): string {
   if (stage === 'overdue') return 'échéance dépassée';
+  const week = /^overdue-(\d+)$/.exec(stage)?.[1];
+  if (week) return `échéance dépassée, ${week}e semaine`;
   const days = /^j(\d+)$/.exec(stage)?.[1];
   return days ? `${days} jours avant l’échéance` : stage;
 }
