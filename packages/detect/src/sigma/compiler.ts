@@ -40,9 +40,9 @@ function compileSearch(
     }
     if (value.some((v) => isPlainObject(v) || Array.isArray(v)))
       throw new RuleCompileError('unsupported', `recherche « ${name} » mêlant mots-clés et champs`);
-    return compileKeywords(value);
+    return compileKeywords(value, literals);
   }
-  if (typeof value === 'string' || typeof value === 'number') return compileKeywords([value]);
+  if (typeof value === 'string' || typeof value === 'number') return compileKeywords([value], literals);
   throw new RuleCompileError('schema', `recherche « ${name} » de forme inconnue`);
 }
 

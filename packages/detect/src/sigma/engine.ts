@@ -54,8 +54,10 @@ interface Lane {
   entries: Entry[];
   /** Field slots read by the entries' clauses. */
   slots: Int32Array;
-  /** 1 when the entry has no clause (always a candidate). */
-  always: Uint8Array;
+  /** Indexes of the entries without clause (always candidates), ascending. */
+  always: Int32Array;
+  /** Scratch: indexes of the entries stamped for the current event (the first ones, in stamping order). */
+  candidates: Int32Array;
   /** Atom → indexes of the entries whose clause holds it. */
   byAtom: Map<number, number[]>;
   /** Candidate stamp per entry (literal generation of the event). */
@@ -194,11 +196,11 @@ export class SigmaEngine {
   private lane(entries: Entry[]): Lane | null {
     if (entries.length === 0) return null;
     const slots = new Set<number>();
-    const always = new Uint8Array(entries.length);
+    const always: number[] = [];
     const byAtom = new Map<number, number[]>();
     entries.forEach((e, i) => {
       if (e.clause === null) {
-        always[i] = 1;
+        always.push(i);
         return;
       }
       for (const a of e.clause) {
@@ -208,7 +210,14 @@ export class SigmaEngine {
         else if (list[list.length - 1] !== i) list.push(i);
       }
     });
-    return { entries, slots: Int32Array.from(slots), always, byAtom, stamp: new Uint32Array(entries.length) };
+    return {
+      entries,
+      slots: Int32Array.from(slots),
+      always: Int32Array.from(always),
+      candidates: new Int32Array(entries.length),
+      byAtom,
+      stamp: new Uint32Array(entries.length),
+    };
   }
 
   private index(entry: Entry): void {
@@ -299,20 +308,35 @@ export class SigmaEngine {
     view.literalDone = this.literalDone;
     view.literalMatched = this.literalMatched;
     view.literalGen = gen;
-    // Prefilter: scan the fields the clauses read, then mark the entries whose clause has a matched atom.
-    const { entries, slots, always, byAtom, stamp } = lane;
+    // Prefilter: scan the fields the clauses read, then list the entries whose clause has a matched atom.
+    const { entries, slots, always, candidates, byAtom, stamp } = lane;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as number;
       if (view.literalDone[slot] !== gen) this.literals.scanField(view, slot);
     }
     const matched = view.literalMatched;
+    let count = 0;
     for (let k = 0; k < view.literalMatchedCount; k++) {
       const list = byAtom.get(matched[k] as number);
-      if (list !== undefined) for (let j = 0; j < list.length; j++) stamp[list[j] as number] = gen;
+      if (list === undefined) continue;
+      for (let j = 0; j < list.length; j++) {
+        const i = list[j] as number;
+        if (stamp[i] !== gen) {
+          stamp[i] = gen;
+          candidates[count++] = i;
+        }
+      }
     }
+    if (count > 1) candidates.subarray(0, count).sort();
+    // Entries run in lane order (stamped candidates merged with the always-run ones), as without prefilter.
     let alerts: Alert[] | null = null;
-    for (let i = 0; i < entries.length; i++) {
-      if (always[i] === 0 && stamp[i] !== gen) continue;
+    let a = 0;
+    let c = 0;
+    while (a < always.length || c < count) {
+      const i =
+        c === count || (a < always.length && (always[a] as number) < (candidates[c] as number))
+          ? (always[a++] as number)
+          : (candidates[c++] as number);
       const e = entries[i] as Entry;
       if (!e.variant.test(view)) continue;
       alerts ??= [];

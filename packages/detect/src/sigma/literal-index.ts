@@ -1,5 +1,8 @@
 import type { EventView } from './event-view.js';
 
+/** Field name of keyword literals (searched in every value of the event); no event field has an empty name. */
+export const KEYWORDS = '';
+
 /** How a literal is compared with a (lower-cased) field value. */
 export type LiteralKind = 'equals' | 'contains' | 'startswith' | 'endswith';
 
@@ -44,20 +47,24 @@ class Trie {
   /** ASCII transitions as a table over the characters the literals use (0: no transition; built by `compileAscii`). */
   private asciiClass = new Uint8Array(128);
   private asciiWidth = 1;
-  private asciiTable = new Int32Array(0);
+  private asciiTable: Uint16Array | Int32Array = new Int32Array(0);
+  /** 1 where `out` is not empty (read per character instead of the node's array). */
+  private hasOut = new Uint8Array(0);
 
   /** Builds the ASCII transition table of the folded walk (after the last `add`). */
   compileAscii(): void {
     const cls = new Uint8Array(128);
     let width = 1;
     for (const m of this.next) for (const c of m.keys()) if (c < 128 && cls[c] === 0) cls[c] = width++;
-    const table = new Int32Array(this.next.length * width);
+    const count = this.next.length;
+    const table = count < 65536 ? new Uint16Array(count * width) : new Int32Array(count * width);
     this.next.forEach((m, node) => {
       for (const [c, to] of m) if (c < 128) table[node * width + (cls[c] as number)] = to;
     });
     this.asciiClass = cls;
     this.asciiWidth = width;
     this.asciiTable = table;
+    this.hasOut = Uint8Array.from(this.out, (o) => (o.length > 0 ? 1 : 0));
   }
 
   /**
@@ -65,7 +72,7 @@ class Trie {
    * and the walk gives up (returns false) on a non-ASCII character; otherwise `s` is already lower-cased.
    */
   walk(s: string, ev: EventView, gen: number, reversed: boolean, fold: boolean): boolean {
-    const { next, out, exact, asciiClass, asciiWidth, asciiTable } = this;
+    const { next, out, exact, asciiClass, asciiWidth, asciiTable, hasOut } = this;
     let node = 0;
     const n = s.length;
     for (let k = 0; k < n; k++) {
@@ -82,6 +89,7 @@ class Trie {
         if (to === undefined) return true;
       }
       node = to;
+      if (hasOut[node] === 0) continue;
       const o = out[node] as number[];
       for (let i = 0; i < o.length; i++) mark(ev, o[i] as number, gen);
     }
@@ -92,15 +100,21 @@ class Trie {
 }
 
 /**
- * Aho–Corasick automaton compiled to a dense DFA over the characters its literals use (others map to class
- * 0): every contained literal found in one pass, one table read per character.
+ * Aho–Corasick automaton compiled to a dense DFA over the ASCII characters its literals use (other ASCII
+ * characters map to class 0): every contained literal found in one pass, one table read per ASCII character.
+ * Non-ASCII characters of literals (Unicode dashes, homoglyphs…) get no column — a rule set listing hundreds
+ * of them would multiply the table's width — and are stepped through trie edges and failure links instead;
+ * they only occur in the lower-cased second pass over a non-ASCII value.
  */
 class ContainsAutomaton extends Trie {
-  /** Character classes: a small table for ASCII (upper case folded), a map for the rest (absent: class 0). */
+  /** Character classes of ASCII characters (upper case folded onto lower case); 0: in no literal. */
   private ascii = new Uint16Array(128);
-  private others = new Map<number, number>();
   private width = 1;
   private delta: Uint16Array | Int32Array = new Int32Array(0);
+  /** Non-ASCII steps: failure state per state, and edges keyed `state * 65536 + char` (states renumbered). */
+  private fail = new Int32Array(0);
+  private otherEdges = new Map<number, number>();
+  private otherChars = new Set<number>();
   /**
    * States are numbered so that those with outputs come last, from `firstOut` on: the scan tells a state with
    * outputs by its number, without reading a table per character.
@@ -112,33 +126,36 @@ class ContainsAutomaton extends Trie {
   private outIds = new Int32Array(0);
 
   build(): void {
-    const chars = new Map<number, number>();
-    for (const m of this.next) for (const c of m.keys()) if (!chars.has(c)) chars.set(c, chars.size + 1);
-    this.ascii = new Uint16Array(128);
-    this.others = new Map();
-    for (const [c, k] of chars) {
-      if (c < 128) {
-        this.ascii[c] = k;
-        // Literals are lower case: an upper-case ASCII letter in a value reads as its lower-case class.
-        if (c >= 97 && c <= 122) this.ascii[c - 32] = k;
-      } else this.others.set(c, k);
-    }
-    const width = chars.size + 1;
+    const ascii = new Uint16Array(128);
+    let width = 1;
+    for (const m of this.next) for (const c of m.keys()) if (c < 128 && ascii[c] === 0) ascii[c] = width++;
+    // Literals are lower case: an upper-case ASCII letter in a value reads as its lower-case class.
+    for (let c = 97; c <= 122; c++) ascii[c - 32] = ascii[c] as number;
+    this.ascii = ascii;
     this.width = width;
-    const count = this.next.length;
+    const next = this.next;
+    const count = next.length;
     const fail = new Int32Array(count);
     const delta = new Int32Array(count * width);
     const out: number[][] = this.out.map((o) => [...o]);
-    // Breadth-first: a node's transitions are its trie edges, else those of its failure node.
+    // Transition from a state whose row and failure link are complete (shallower than the one being built).
+    const step = (from: number, c: number): number => {
+      if (c < 128) return delta[from * width + (ascii[c] as number)] as number;
+      for (let f = from; ; f = fail[f] as number) {
+        const to = next[f]!.get(c);
+        if (to !== undefined) return to;
+        if (f === 0) return 0;
+      }
+    };
+    // Breadth-first: a state's transitions are its trie edges, else those of its failure state.
     const queue: number[] = [0];
     for (let q = 0; q < queue.length; q++) {
       const node = queue[q] as number;
       const f = fail[node] as number;
-      for (let k = 0; k < width; k++) delta[node * width + k] = node === 0 ? 0 : (delta[f * width + k] as number);
-      for (const [c, child] of this.next[node]!) {
-        const k = chars.get(c) as number;
-        fail[child] = node === 0 ? 0 : (delta[f * width + k] as number);
-        delta[node * width + k] = child;
+      if (node !== 0) for (let k = 0; k < width; k++) delta[node * width + k] = delta[f * width + k] as number;
+      for (const [c, child] of next[node]!) {
+        fail[child] = node === 0 ? 0 : step(f, c);
+        if (c < 128) delta[node * width + (ascii[c] as number)] = child;
         queue.push(child);
       }
       if (node !== 0 && f !== 0 && out[f]!.length > 0) out[node] = [...out[node]!, ...out[f]!];
@@ -153,11 +170,20 @@ class ContainsAutomaton extends Trie {
       renumbered[old] = id;
     });
     const table = count < 65536 ? new Uint16Array(count * width) : new Int32Array(count * width);
+    this.fail = new Int32Array(count);
+    this.otherEdges = new Map();
+    this.otherChars = new Set();
     this.outStart = new Int32Array(count);
     this.outLength = new Int32Array(count);
     const flat: number[] = [];
     order.forEach((old, id) => {
       for (let k = 0; k < width; k++) table[id * width + k] = renumbered[delta[old * width + k] as number] as number;
+      this.fail[id] = renumbered[fail[old] as number] as number;
+      for (const [c, child] of next[old]!) {
+        if (c < 128) continue;
+        this.otherEdges.set(id * 65536 + c, renumbered[child] as number);
+        this.otherChars.add(c);
+      }
       this.outStart[id] = flat.length;
       this.outLength[id] = out[old]!.length;
       flat.push(...out[old]!);
@@ -166,20 +192,28 @@ class ContainsAutomaton extends Trie {
     this.outIds = Int32Array.from(flat);
   }
 
+  /** Next state on a non-ASCII character: trie edges, else failure links (root when no literal has it). */
+  private stepOther(node: number, c: number): number {
+    if (!this.otherChars.has(c)) return 0;
+    for (let n = node; ; n = this.fail[n] as number) {
+      const to = this.otherEdges.get(n * 65536 + c);
+      if (to !== undefined) return to;
+      if (n === 0) return 0;
+    }
+  }
+
   /**
    * Stamps every literal contained in `s`. With `fold`, ASCII upper case is folded and the scan gives up
    * (returns false) on a non-ASCII character; otherwise `s` is already lower-cased.
    */
   scan(s: string, ev: EventView, gen: number, fold: boolean): boolean {
-    const { ascii, others, delta, width, firstOut, outStart, outLength, outIds } = this;
+    const { ascii, delta, width, firstOut, outStart, outLength, outIds } = this;
     let node = 0;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      let k: number;
-      if (c < 128) k = ascii[c] as number;
+      if (c < 128) node = delta[node * width + (ascii[c] as number)] as number;
       else if (fold) return false;
-      else k = others.get(c) ?? 0;
-      node = delta[node * width + k] as number;
+      else node = this.stepOther(node, c);
       if (node >= firstOut) {
         const start = outStart[node] as number;
         const end = start + (outLength[node] as number);
@@ -288,6 +322,12 @@ export class LiteralIndex {
     const gen = ev.literalGen;
     ev.literalDone[slot] = gen;
     const fl = this.fields[slot] as FieldLiterals;
+    if (fl.field === KEYWORDS) {
+      const all = ev.allStrings();
+      if (all.length > 0) for (const id of fl.always) mark(ev, id, gen);
+      for (let v = 0; v < all.length; v++) scanValue(fl, all[v] as string, ev, gen);
+      return;
+    }
     const raw = ev.get(fl.field);
     if (raw === undefined || raw === null) return;
     for (const id of fl.always) mark(ev, id, gen);

@@ -125,6 +125,48 @@ describe('Sigma value modifiers', () => {
     expect(engine.evaluate(aSysmonEvent(1, { CommandLine: 'calc' }))).toHaveLength(0);
   });
 
+  it('keywords found through the literal index give the alerts of a plain scan, in the same order', () => {
+    const yaml = (title: string, detection: string) =>
+      `title: ${title}\nid: ${title}\nlogsource: {product: windows}\ndetection:\n${detection}\nlevel: high\n`;
+    const { documents } = parseSigmaYaml(
+      [
+        yaml(
+          'kw-literal',
+          "  keywords: ['sekurlsa::', 'Kiwi Legit Printer', 'dépôt']\n  filter: {EventID: 15}\n  condition: keywords and not filter",
+        ),
+        yaml('kw-wildcard', "  keywords: ['lsadump::*sam', 'gentilkiwi']\n  condition: keywords"),
+        yaml('kw-negated', "  keywords: ['calc']\n  condition: not keywords"),
+        yaml('field', "  sel: {Image|endswith: '\\\\cmd.exe'}\n  condition: sel"),
+      ].join('---\n'),
+      'kw.yml',
+    );
+    const indexed = new SigmaEngine(documents);
+    const plain = new SigmaEngine(documents, [], { prefilter: false });
+    const events = [
+      aSysmonEvent(1, { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'mimikatz SEKURLSA::logonpasswords' }),
+      aSysmonEvent(1, { CommandLine: 'calc', Description: 'DÉPÔT de fichiers' }),
+      aSysmonEvent(15, { TargetFilename: 'C:\\x\\sekurlsa::.txt' }),
+      aSysmonEvent(1, { CommandLine: 'lsadump::lsa /inject /sam', Product: 'Kiwi legit printer' }),
+      aSysmonEvent(13, { Details: ['a', 'GentilKiwi'] }),
+      aSysmonEvent(1, {}),
+    ];
+    const ids = (e: SigmaEngine) => events.map((ev) => e.evaluate(ev).map((a) => a.ruleId));
+    expect(ids(indexed)).toEqual(ids(plain));
+    // A view without literal-index buffers takes the plain glob scan: same answers.
+    const scanned = events.map((ev) =>
+      indexed.rules.filter((r) => r.variants[0]!.test(new EventView(ev.event))).map((r) => r.rule.id),
+    );
+    expect(scanned).toEqual(ids(indexed));
+    expect(ids(indexed)).toEqual([
+      ['kw-literal', 'kw-negated', 'field'],
+      ['kw-literal'],
+      ['kw-negated'],
+      ['kw-literal', 'kw-wildcard', 'kw-negated'],
+      ['kw-wildcard', 'kw-negated'],
+      ['kw-negated'],
+    ]);
+  });
+
   it('bounds huge field values: a 5 MB command line is evaluated in bounded work', () => {
     const huge = view({ CommandLine: `${'A'.repeat(5_000_000)}!` });
     expect(item('CommandLine|contains', 'AAAB')(huge)).toBe(false);

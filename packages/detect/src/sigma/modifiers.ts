@@ -1,6 +1,6 @@
 import type { EventView } from './event-view.js';
 import { ANY, compileGlob, isLiteral, type PatternPart, parseWildcards, type StringTest } from './glob.js';
-import type { LiteralIndex, LiteralKind } from './literal-index.js';
+import { KEYWORDS, type LiteralIndex, type LiteralKind } from './literal-index.js';
 import { type EventTest, needOfAll, needOfAny, withNeed } from './requirement.js';
 import type { RuleProblem } from './rule-parser.js';
 
@@ -515,13 +515,18 @@ function stringValuesTest(
   };
 }
 
-/** Keyword search: each value tested as a substring (wildcards honoured) of any field value, case-insensitive. */
-export function compileKeywords(values: unknown[]): EventTest {
-  const globs = values.map((v) => {
+/**
+ * Keyword search: each value tested as a substring (wildcards honoured) of any field value, case-insensitive.
+ * Keywords without inner wildcards go to the literal index (one pass over the event's values finds them all,
+ * and the prefilter skips the rule when none is there).
+ */
+export function compileKeywords(values: unknown[], literals?: LiteralIndex): EventTest {
+  const patterns = values.map((v): PatternPart[] => {
     if (v === null || typeof v === 'object') throw new RuleCompileError('schema', 'mot-clé non scalaire');
-    return compileGlob([ANY, ...parseWildcards(String(v)), ANY], true);
+    return [ANY, ...parseWildcards(String(v)), ANY];
   });
-  return (ev) => {
+  const globs = patterns.map((p) => compileGlob(p, true));
+  const scan: EventTest = (ev) => {
     const all = ev.allStrings();
     for (const s of all) {
       const l = s.toLowerCase();
@@ -529,4 +534,20 @@ export function compileKeywords(values: unknown[]): EventTest {
     }
     return false;
   };
+  const forms = patterns.map(literalForm);
+  if (literals === undefined || !forms.every((f) => f !== null && f.kind === 'contains')) return scan;
+  const slot = literals.fieldSlot(KEYWORDS);
+  const ids = [...new Set(forms.map((f) => literals.atom(KEYWORDS, 'contains', f!.literal.toLowerCase())))];
+  const index = literals;
+  return withNeed(
+    (ev) => {
+      if (ev.literalDone[slot] !== ev.literalGen) {
+        if (ev.literalDone.length === 0) return scan(ev);
+        index.scanField(ev, slot);
+      }
+      for (let i = 0; i < ids.length; i++) if (ev.literalBits[ids[i] as number] === ev.literalGen) return true;
+      return false;
+    },
+    { atoms: ids },
+  );
 }
