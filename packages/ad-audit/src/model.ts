@@ -128,7 +128,10 @@ export interface DnsZone {
   name: string;
   /** DSPROPERTY_ZONE_ALLOW_UPDATE: 0 none, 1 secure and non-secure, 2 secure only; null if unknown. */
   allowUpdate: number | null;
+  /** null when absent or unreadable: see securityDescriptorError. */
   securityDescriptor: SecurityDescriptor | null;
+  /** Why the security descriptor could not be read (the ACL rules then report the zone as undetermined). */
+  securityDescriptorError?: string;
 }
 
 /** Security descriptors of the sensitive objects, keyed by a stable role name. */

@@ -397,6 +397,21 @@ describe('objects a rule cannot judge', () => {
     expect(finding(offline, 'A-CertTempAuthEnrollWithName')?.status).toBe('failed');
   });
 
+  it('a DNS zone whose descriptor could not be read makes the zone ACL rule not evaluated, naming the zone', () => {
+    const s = aCleanDomain();
+    s.dnsZones.push({
+      dn: `DC=chu.local,CN=MicrosoftDNS,DC=DomainDnsZones,${BASE}`,
+      name: 'chu.local',
+      allowUpdate: 2,
+      securityDescriptor: null,
+      securityDescriptorError: 'descripteur tronqué',
+    });
+    const f = finding(s, 'A-DnsZoneAUCreateChild');
+    expect(f?.status).toBe('not_evaluated');
+    expect(f?.note).toMatch(/chu\.local.*descripteur tronqué/);
+    expect(finding(s, 'A-DnsZoneUpdate1')?.status).toBe('passed');
+  });
+
   it('a template without a descriptor that no rule shape matches does not block the ESC1 rule', () => {
     const s = aCleanDomain();
     template({ nameFlag: 0, securityDescriptor: null, securityDescriptorError: 'absent' })(s);

@@ -618,6 +618,9 @@ export const EVALUATORS: Record<string, Evaluator> = {
         ),
       )
       .map((z) => ({ name: z.name, dn: z.dn, detail: 'Tout le monde peut créer des enregistrements' })),
+    undetermined: ctx.snap.dnsZones
+      .filter((z) => z.securityDescriptor === null)
+      .map((z) => ({ name: z.name, dn: z.dn, detail: z.securityDescriptorError ?? 'descripteur de sécurité absent' })),
   }),
   'A-CertTempAuthEnrollWithName': templateRule(
     (t) =>

@@ -622,12 +622,15 @@ export async function collectFromLdap(opts: LdapSourceOptions): Promise<Director
             ['name', 'dnsProperty', 'nTSecurityDescriptor'],
             (e) => {
               const name = str(e, 'name') ?? '';
+              const { sd: securityDescriptor, error } = readSd(e);
               const zone: DnsZone = {
                 dn: e.dn,
                 name,
                 allowUpdate: allowUpdateOf(bufs(e, 'dnsProperty')),
-                securityDescriptor: sd(e),
+                securityDescriptor,
+                ...(error ? { securityDescriptorError: error } : {}),
               };
+              if (error) progress(`zone DNS ${e.dn} : ${error}`);
               snap.dnsZones.push(zone);
             },
             true,
