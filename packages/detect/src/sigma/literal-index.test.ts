@@ -39,9 +39,24 @@ describe('literal index (Aho–Corasick DFA and tries)', () => {
     const text = (max: number) => fc.array(alphabet, { maxLength: max }).map((a) => a.join(''));
     fc.assert(
       fc.property(
-        fc.array(fc.record({ kind: fc.constantFrom(...KINDS), lit: text(5) }), { minLength: 1, maxLength: 25 }),
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom(...KINDS),
+            lit: text(5),
+            // Or a piece of a value, up to 14 characters (long contained literals, several states deep).
+            slice: fc.option(
+              fc.record({ start: fc.nat(29), length: fc.integer({ min: 6, max: 14 }), upper: fc.boolean() }),
+            ),
+          }),
+          { minLength: 1, maxLength: 25 },
+        ),
         fc.array(text(30), { minLength: 1, maxLength: 3 }),
-        (atoms, values) => {
+        (generated, values) => {
+          const atoms = generated.map((a) => {
+            if (a.slice === null) return a;
+            const piece = (values[0] as string).slice(a.slice.start, a.slice.start + a.slice.length);
+            return { kind: a.kind, lit: a.slice.upper ? piece.toUpperCase() : piece };
+          });
           const index = new LiteralIndex();
           const ids = atoms.map((a) => index.atom('CommandLine', a.kind, a.lit));
           const ev = new EventView(aSysmonEvent(1, { CommandLine: values.length === 1 ? values[0]! : values }).event);
