@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SigmaEngine } from './engine.js';
 import { EventView, FieldStore } from './event-view.js';
+import { parseSigmaYaml } from './rule-parser.js';
 import { aSysmonEvent } from './test-helpers.js';
 
 describe('EventView', () => {
@@ -40,5 +42,18 @@ describe('EventView', () => {
     expect(view.strings('F16999', true)).toEqual(['v16999']);
     expect(view.allStrings()).toContain('v16999');
     expect(view.allStrings()).toContain('v0');
+  });
+
+  it('matches field names exactly, as the Sigma specification, Hayabusa and Chainsaw do: values ignore case, names do not', () => {
+    const rule = (field: string) =>
+      `title: ${field}\nid: ${field}\nlogsource: {product: windows, category: process_creation}\ndetection:\n  sel: {${field}|contains: 'whoami'}\n  condition: sel\nlevel: low\n`;
+    const { documents, problems } = parseSigmaYaml(
+      [rule('CommandLine'), rule('commandline')].join('---\n'),
+      'case.yml',
+    );
+    expect(problems).toEqual([]);
+    const engine = new SigmaEngine(documents);
+    const alerts = engine.evaluate(aSysmonEvent(1, { CommandLine: 'WHOAMI /all' }));
+    expect(alerts.map((a) => a.ruleId)).toEqual(['CommandLine']);
   });
 });

@@ -226,7 +226,11 @@ export class EventView {
     if (key.includes(' ')) this.put(key.replaceAll(' ', ''), value, false);
   }
 
-  /** Raw value of a field (exact name, as Sigma field names are), undefined when absent. */
+  /**
+   * Raw value of a field, undefined when absent. Names are exact: the Sigma specification has rules name fields
+   * "as they appear in the log source" (only values are case-insensitive), Hayabusa and Chainsaw look them up
+   * exactly, and SigmaHQ fixes a wrongly cased field name in its rules as a bug.
+   */
   get(field: string): JsonValue | undefined {
     const id = FIELD_IDS.get(field);
     if (id === undefined) return this.overflow?.get(field);
