@@ -103,17 +103,31 @@ export class CorrelationState {
     this.onClose = bounds.length > 0 && bounds.every((b) => b.op === 'lt' || b.op === 'lte');
   }
 
-  private fieldFor(name: string, ruleRef: string): string {
-    return this.correlation.aliases[name]?.[ruleRef] ?? name;
+  /**
+   * The event field holding `name` for a match of rule `ruleRef`: the alias of that rule (a Sigma field
+   * name), then the field mapping of the log source the match came from (e.g. Image → NewProcessName on
+   * Security 4688).
+   */
+  private fieldFor(name: string, ruleRef: string, fieldMap: Readonly<Record<string, string>> | undefined): string {
+    const sigmaName = this.correlation.aliases[name]?.[ruleRef] ?? name;
+    return fieldMap?.[sigmaName] ?? sigmaName;
   }
 
-  /** Feeds one base-rule match (`ruleRefs`: the rule's id and name); returns the hits it causes. */
-  add(ruleRefs: string[], view: EventView, time: number): CorrelationHit[] {
+  /**
+   * Feeds one base-rule match (`ruleRefs`: the rule's id and name; `fieldMap`: the field mapping of the log
+   * source it matched on); returns the hits it causes.
+   */
+  add(
+    ruleRefs: string[],
+    view: EventView,
+    time: number,
+    fieldMap?: Readonly<Record<string, string>>,
+  ): CorrelationHit[] {
     const ref = ruleRefs.find((r) => this.correlation.rules.includes(r));
     if (ref === undefined) return [];
     const key: Record<string, string> = {};
     for (const g of this.correlation.groupBy) {
-      const v = view.strings(this.fieldFor(g, ref), false);
+      const v = view.strings(this.fieldFor(g, ref, fieldMap), false);
       key[g] = v === null ? '' : v.join(',');
     }
     const k = JSON.stringify(key);
@@ -139,7 +153,7 @@ export class CorrelationState {
         while ((s.times[0] as number) < from) s.times.shift();
         break;
       case 'value_count': {
-        const v = view.strings(this.fieldFor(this.field as string, ref), false);
+        const v = view.strings(this.fieldFor(this.field as string, ref, fieldMap), false);
         if (v !== null) s.values.set(v.join(','), time);
         for (const [val, t] of s.values) if (t < from) s.values.delete(val);
         break;

@@ -367,7 +367,9 @@ export class SigmaEngine {
     const time = Date.parse(view.timestamp);
     if (Number.isNaN(time)) return [];
     const out: Alert[] = [];
-    for (const c of this.correlations) for (const hit of c.add(e.refs, view, time)) out.push(correlationAlert(hit));
+    const fieldMap = e.variant.target.fieldMap;
+    for (const c of this.correlations)
+      for (const hit of c.add(e.refs, view, time, fieldMap)) out.push(correlationAlert(hit));
     return out;
   }
 

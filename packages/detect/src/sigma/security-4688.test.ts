@@ -159,4 +159,40 @@ describe('Security 4688 values in the shape Sysmon rules expect', () => {
     expect(fires(keywords, process4688())).toBe(false);
     expect(fires(keywords, process4688({ CommandLine: 'wsreset.exe /high' }))).toBe(true);
   });
+
+  it('groups a correlation by the Sigma field names, mapped onto the 4688 fields', () => {
+    const yaml = `title: Process from a temporary folder
+name: temp_process
+logsource: {category: process_creation, product: windows}
+detection:
+  selection: {Image|contains: '\\Temp\\'}
+  condition: selection
+level: low
+---
+title: Same image started three times by one user
+correlation:
+  type: event_count
+  rules: [temp_process]
+  group-by: [Image, User]
+  timespan: 1m
+  condition: {gte: 3}
+level: high
+`;
+    const parsed = parseSigmaYaml(yaml, 'corr.yml');
+    expect(parsed.problems).toEqual([]);
+    const engine = new SigmaEngine(parsed.documents);
+    const data = (process4688().event.Event as { EventData: Record<string, string> }).EventData;
+    const started = (image: string, second: number) =>
+      aSecurityEvent(4688, { ...data, NewProcessName: image }, `2026-01-01T00:00:0${second}.000000Z`);
+    const alerts = [
+      started('C:\\Users\\a\\AppData\\Local\\Temp\\x.exe', 1),
+      started('C:\\Users\\a\\AppData\\Local\\Temp\\y.exe', 2),
+      started('C:\\Users\\a\\AppData\\Local\\Temp\\x.exe', 3),
+      started('C:\\Users\\a\\AppData\\Local\\Temp\\x.exe', 4),
+    ].flatMap((r) => engine.evaluate(r));
+    const correlation = alerts.filter((a) => a.kind === 'correlation');
+    expect(correlation.map((a) => a.details)).toEqual([
+      'event_count: 3 ¦ Image: C:\\Users\\a\\AppData\\Local\\Temp\\x.exe ¦ User: CHU\\adm-durand',
+    ]);
+  });
 });

@@ -28,8 +28,8 @@ export function aSysmonEvent(
 }
 
 /** A Security-channel event (e.g. 4688 process creation) in the reference shape. */
-export function aSecurityEvent(eventId: number, data: Record<string, JsonValue>): EvtxRecord {
-  const record = aSysmonEvent(eventId, data, undefined, 'Security');
+export function aSecurityEvent(eventId: number, data: Record<string, JsonValue>, time?: string): EvtxRecord {
+  const record = aSysmonEvent(eventId, data, time, 'Security');
   const system = (record.event.Event as { System: Record<string, JsonValue> }).System;
   system.Provider = { '#attributes': { Name: 'Microsoft-Windows-Security-Auditing' } };
   return record;
