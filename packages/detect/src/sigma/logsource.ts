@@ -36,7 +36,7 @@ const SECURITY_4688: LogTarget = {
     ProcessId: derived4688('ProcessId'),
     ParentProcessId: derived4688('ParentProcessId'),
     User: derived4688('User'),
-    LogonId: 'SubjectLogonId',
+    LogonId: derived4688('LogonId'),
     IntegrityLevel: derived4688('IntegrityLevel'),
   },
 };

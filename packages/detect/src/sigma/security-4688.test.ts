@@ -107,6 +107,16 @@ describe('Security 4688 values in the shape Sysmon rules expect', () => {
     expect(runAs.get('User|4688')).toBe('CHU\\svc-pacs');
   });
 
+  it('takes the new process logon session as LogonId: the target one when set, else the creator one', () => {
+    const logon = (id: string) => `    selection:
+        LogonId: '${id}'
+    condition: selection`;
+    expect(fires(logon('0x5b3a1'), process4688())).toBe(true);
+    const runAs = process4688({ TargetLogonId: '0x9c4f2' });
+    expect(fires(logon('0x9c4f2'), runAs)).toBe(true);
+    expect(fires(logon('0x5b3a1'), runAs)).toBe(false);
+  });
+
   it('fires a Sysmon-written IntegrityLevel rule on a 4688 event at that level, not at another', () => {
     const rule = `    selection:
         Image|endswith: '\\wsreset.exe'

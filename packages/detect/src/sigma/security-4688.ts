@@ -98,6 +98,13 @@ export function userOf(get: FieldReader): string | undefined {
   return isAccount(domain) ? `${domain}\\${user}` : user;
 }
 
+/** The new process's logon session, as Sysmon's LogonId: TargetLogonId when 4688 sets it, else SubjectLogonId. */
+export function logonIdOf(get: FieldReader): JsonValue | undefined {
+  const target = get('TargetLogonId');
+  if (typeof target === 'string' && target !== '' && target !== '-' && !/^0x0*$/i.test(target)) return target;
+  return get('SubjectLogonId');
+}
+
 /** Adds the Sysmon forms of a Security 4688 event's fields to its flat view (fields absent stay absent). */
 export function addSysmonForms(get: FieldReader, set: (name: string, value: JsonValue) => void): void {
   const level = integrityLevelOf(get('MandatoryLabel'));
@@ -108,4 +115,6 @@ export function addSysmonForms(get: FieldReader, set: (name: string, value: Json
   if (ppid !== undefined) set(derived4688('ParentProcessId'), ppid);
   const user = userOf(get);
   if (user !== undefined) set(derived4688('User'), user);
+  const logon = logonIdOf(get);
+  if (logon !== undefined) set(derived4688('LogonId'), logon);
 }
