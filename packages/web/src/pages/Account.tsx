@@ -31,7 +31,7 @@ export function AccountPage() {
       <div className="fr-grid-row">
         <div className="fr-col-12 fr-col-lg-9">
           <TotpSection me={me} onChanged={() => void refresh()} />
-          <PasswordSection onChanged={() => void refresh()} />
+          <PasswordSection onChanged={refresh} />
           <TokensSection me={me} />
         </div>
       </div>
@@ -336,7 +336,7 @@ function DisableTotpForm({ onChanged }: { onChanged: () => void }) {
 }
 
 /** Changing the password closes every other session; the page's own session is renewed by the server. */
-function PasswordSection({ onChanged }: { onChanged: () => void }) {
+function PasswordSection({ onChanged }: { onChanged: () => Promise<unknown> }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
@@ -348,8 +348,9 @@ function PasswordSection({ onChanged }: { onChanged: () => void }) {
     setCurrent('');
     setNext('');
     setAgain('');
-    // The renewed session has a new CSRF token: /auth/me hands it over.
-    onChanged();
+    // The renewed session has a new CSRF token: /auth/me hands it over. Wait for it before saying it is done, or a
+    // write made as soon as the success shows still carries the old token and is refused.
+    await onChanged();
     return 'Mot de passe changé ; vos autres sessions ont été fermées.';
   });
 
