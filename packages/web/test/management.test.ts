@@ -74,7 +74,8 @@ describe('management pages in chromium against the real server', () => {
 
     await row.getByRole('listitem').filter({ hasText: 'Auditeur' }).getByRole('button', { name: 'Retirer' }).click();
     await page.getByText('Rôle retiré : Auditeur (lecture seule) (Quentin Qualité)').waitFor();
-    await expect(row.getByText('Auditeur (lecture seule)').count()).resolves.toBe(0);
+    // The notice shows as soon as the API answers, before the list is reloaded: wait for the row to drop the role.
+    await expect.poll(() => row.getByText('Auditeur (lecture seule)').count()).toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}/rempart-comptes.png`, fullPage: true });
 
     const roles = await platform.handle.db
@@ -87,9 +88,10 @@ describe('management pages in chromium against the real server', () => {
 
     await page.getByRole('link', { name: "Journal d'audit", exact: true }).first().click();
     await page.waitForURL(`**/organisations/${establishmentId}/journal`);
-    await expect(page.locator('.fr-nav__link[aria-current="page"]').first().textContent()).resolves.toBe(
-      "Journal d'audit",
-    );
+    // The URL changes first; the router renders the new page (and the current navigation entry) in a transition.
+    await expect
+      .poll(() => page.locator('.fr-nav__link[aria-current="page"]').first().textContent())
+      .toBe("Journal d'audit");
     const events = page.getByTestId('audit-events');
     for (const action of ['user.created', 'grant.created', 'grant.revoked']) {
       await events.getByText(action, { exact: true }).waitFor();

@@ -48,7 +48,8 @@ describe('web shell in chromium against the real server', () => {
     expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
     // Signed out: the guard sends the visitor to the sign-in page.
     await page.waitForURL('**/connexion');
-    await expect(page.getByRole('heading', { name: 'Connexion à Rempart' }).isVisible()).resolves.toBe(true);
+    // The URL changes before the router renders the page (a transition): wait until the heading is visible.
+    await page.getByRole('heading', { name: 'Connexion à Rempart' }).waitFor({ state: 'visible' });
     await page.evaluate(() => document.fonts.ready);
     const styles = await page.evaluate(() => {
       const body = getComputedStyle(document.body);
