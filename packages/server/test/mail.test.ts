@@ -1,4 +1,5 @@
-import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -170,14 +171,22 @@ describe.each(DIALECTS)('outbox delivery over SMTP to a real loopback server on 
   });
 
   test('no server listening: the connection refusal is retried', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const id = await enqueue(db, 'rssi@cha.fr');
-    const nowhere = smtpTransport(`smtp://127.0.0.1:${port}`, 1_500);
-    expect((await deliverOutbox(db, nowhere, options(T0))).retried).toBe(1);
-    expect((await rowOf(db, id)).last_error).toMatch(/ECONNREFUSED/);
+    // A port nothing listens on, and nothing can while the test runs: the local end of a connection held open to a
+    // silent listener (a port bound and closed again may go meanwhile to a listener of a suite running alongside).
+    const sink = createServer((s) => s.on('error', () => {}));
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    const holder = connect((sink.address() as { port: number }).port, '127.0.0.1');
+    holder.on('error', () => {});
+    await once(holder, 'connect');
+    try {
+      const id = await enqueue(db, 'rssi@cha.fr');
+      const nowhere = smtpTransport(`smtp://127.0.0.1:${holder.localPort}`, 1_500);
+      expect((await deliverOutbox(db, nowhere, options(T0))).retried).toBe(1);
+      expect((await rowOf(db, id)).last_error).toMatch(/ECONNREFUSED/);
+    } finally {
+      holder.destroy();
+      await new Promise<void>((resolve) => sink.close(() => resolve()));
+    }
   });
 
   test('two senders running at once send each message exactly once', async () => {
@@ -225,9 +234,12 @@ describe.each(DIALECTS)('the server mail jobs on %s', (dialect) => {
       expect(receiver.received[0]!.to).toEqual(['rssi@cha.fr']);
       expect(mail.headers.subject).toBe('Rempart : réinitialisation de votre mot de passe');
       expect(mail.text).toContain('https://rempart.example.fr/reinitialisation?jeton=');
+      // The receiver has the message before the sender records it as sent: wait for that write too (the 1 s default
+      // of expect.poll is short on a loaded machine).
       await expect
         .poll(
           async () => (await server.handle.db.selectFrom('outbox').select('status').executeTakeFirstOrThrow()).status,
+          { timeout: 30_000 },
         )
         .toBe('sent');
     } finally {

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -40,7 +41,7 @@ class Browser {
 }
 
 describe('OpenID Connect sign-in against a real provider (oidc-provider)', () => {
-  let provider: ReturnType<typeof Provider.prototype.listen>;
+  let provider: Server;
   let rempart: Awaited<ReturnType<typeof buildApp>>;
   let drop: () => Promise<void>;
   let rempartUrl: string;
@@ -52,16 +53,15 @@ describe('OpenID Connect sign-in against a real provider (oidc-provider)', () =>
     const tree = await buildTree(database.handle.db);
     await createUser(database.handle.db, 'rssi@chu.fr', [{ role: 'establishment_rssi', organisationId: tree.ejA.id }]);
 
-    // Ports first: the provider needs Rempart's callback URL and Rempart needs the issuer.
+    // Ports first: the provider needs Rempart's callback URL and Rempart needs the issuer. Both stay held by a
+    // listener of ours until used: a port bound and closed again may go meanwhile to a suite running alongside.
     const { createServer } = await import('node:http');
-    const reserve = () =>
-      new Promise<number>((resolve) => {
-        const s = createServer().listen(0, '127.0.0.1', () => {
-          const port = (s.address() as AddressInfo).port;
-          s.close(() => resolve(port));
-        });
+    const listening = () =>
+      new Promise<Server>((resolve) => {
+        const s = createServer().listen(0, '127.0.0.1', () => resolve(s));
       });
-    const [providerPort, rempartPort] = [await reserve(), await reserve()];
+    const [providerServer, reserved] = [await listening(), await listening()];
+    const [providerPort, rempartPort] = [providerServer, reserved].map((s) => (s.address() as AddressInfo).port);
     issuer = `http://127.0.0.1:${providerPort}`;
     rempartUrl = `http://127.0.0.1:${rempartPort}`;
 
@@ -83,7 +83,8 @@ describe('OpenID Connect sign-in against a real provider (oidc-provider)', () =>
       findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id, ...accounts[id] }) }),
       features: { devInteractions: { enabled: true } },
     });
-    provider = oidc.listen(providerPort, '127.0.0.1');
+    providerServer.on('request', oidc.callback());
+    provider = providerServer;
 
     rempart = await buildApp({
       config: testConfig({
@@ -96,6 +97,9 @@ describe('OpenID Connect sign-in against a real provider (oidc-provider)', () =>
       dialect: 'sqlite',
       logger: false,
     });
+    // Rempart's port changes hands only once the application is ready to listen at once.
+    await rempart.ready();
+    await new Promise((resolve) => reserved.close(resolve));
     await rempart.listen({ port: rempartPort, host: '127.0.0.1' });
   });
 
