@@ -19,18 +19,21 @@ afterEach(() => {
   child = undefined;
 });
 
-/** A listener in a process group of its own, like samba started detached by the harness. */
-async function listenerInItsOwnGroup(port: number): Promise<ChildProcess> {
+/**
+ * A listener in a process group of its own, like samba started detached by the harness; it takes a free port
+ * itself and says which (a port found free here could be taken by another suite before the child binds it).
+ */
+async function listenerInItsOwnGroup(): Promise<{ child: ChildProcess; port: number }> {
   const p = spawn(
     process.execPath,
-    ['-e', `require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('up'))`],
+    ['-e', `const s = require('node:net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port))`],
     { detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
   );
-  await new Promise<void>((resolve, reject) => {
-    p.stdout?.once('data', () => resolve());
+  const port = await new Promise<number>((resolve, reject) => {
+    p.stdout?.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     p.once('exit', (c) => reject(new Error(`listener exited ${c}`)));
   });
-  return p;
+  return { child: p, port };
 }
 
 describe('Samba test harness port checks', () => {
@@ -48,8 +51,9 @@ describe('Samba test harness port checks', () => {
   });
 
   it('the listener counts as ours only when a process of our process group holds the socket', async () => {
-    const port = await freePort();
-    child = await listenerInItsOwnGroup(port);
+    const listener = await listenerInItsOwnGroup();
+    child = listener.child;
+    const port = listener.port;
     expect(portOwnedByGroup(port, child.pid as number)).toEqual({ listening: true, ours: true });
     // The vitest worker is not in the listener's group: same port, someone else's socket.
     const otherGroup = Number(process.pid);

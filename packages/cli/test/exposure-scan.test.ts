@@ -1,8 +1,9 @@
 // `rempart exposure scan` end to end on loopback: a listener of this test, the scope file, options and
 // their refusals, the progress shown and the JSON bundle written.
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,6 +14,8 @@ const scope = join(dir, 'scope.yaml');
 let server: Server;
 let openPort = 0;
 let closedPort = 0;
+let sink: Server | undefined;
+let holder: Socket | undefined;
 
 /** Runs `rempart` asynchronously: the listener it scans lives in this process. */
 function rempart(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
@@ -39,13 +42,19 @@ const listen = (onConnection: (s: import('node:net').Socket) => void) =>
 beforeAll(async () => {
   server = await listen((s) => s.end('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'));
   openPort = (server.address() as { port: number }).port;
-  const gone = await listen(() => {});
-  closedPort = (gone.address() as { port: number }).port;
-  await new Promise<void>((r) => gone.close(() => r()));
+  // A refused port for the whole file: the local end of a connection kept open to a silent listener. Nothing
+  // listens there and nothing else can (a port bound and closed again may go to a listener of a suite alongside).
+  sink = await listen(() => {});
+  holder = connect((sink.address() as { port: number }).port, '127.0.0.1');
+  holder.on('error', () => {});
+  await once(holder, 'connect');
+  closedPort = holder.localPort as number;
   writeFileSync(scope, 'establishment: CH Test\ndomains: []\nranges:\n  - 127.0.0.1/32\n');
 });
 
 afterAll(() => {
+  holder?.destroy();
+  sink?.close();
   server?.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -1,6 +1,5 @@
-import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOST, LoopbackListeners } from '../../test/loopback-listeners.js';
+import { HOST, LoopbackListeners, portsOutsideEphemeralRange } from '../../test/loopback-listeners.js';
 import { grabBanner, printableBanner } from './banner.js';
 import { connectScan, parsePorts } from './tcp-connect.js';
 
@@ -30,9 +29,8 @@ beforeAll(async () => {
     s.on('close', () => clearInterval(t));
   });
   silent = await listen(() => {});
-  // A port that was free a moment ago: bind, read the number, close.
-  closedPort = await listen(() => {});
-  await new Promise<void>((r) => (listeners.servers.pop() as Server).close(() => r()));
+  // A port that refuses connections for the whole file (held by a connection of ours, nobody can listen there).
+  closedPort = await listeners.closedPort();
 });
 
 afterAll(() => listeners.closeAll());
@@ -53,10 +51,9 @@ describe('TCP connect scan', () => {
   });
 
   it('gives the same answers from worker threads as from the calling thread, through handles or sockets', async () => {
-    // Loopback ports around the listeners: mostly refused, the listeners open.
-    const ports = [
-      ...new Set([plain, binary, silent, closedPort, ...Array.from({ length: 300 }, (_, i) => 40_000 + i)]),
-    ];
+    // 300 refused loopback ports besides the listeners, outside the ephemeral range: a listener of a suite running
+    // alongside cannot open one of them between two of the scans compared.
+    const ports = [...new Set([plain, binary, silent, closedPort, ...portsOutsideEphemeralRange(300)])];
     const inThread = await connectScan([HOST], ports, { threads: 1, concurrency: 32 });
     const state = new Map(inThread.map((r) => [r.port, r.state]));
     expect([plain, binary, silent, closedPort].map((p) => state.get(p))).toEqual(['open', 'open', 'open', 'closed']);
