@@ -98,6 +98,26 @@ export interface BrowserSession {
   problems: string[];
 }
 
+/**
+ * Off by default. To shake out races (a read that does not wait for the data it checks) run the suite with
+ * `REMPART_WEB_SLOW_READS_MS=600` (each GET the page sends to the API waits a random 0–600 ms, so lists and
+ * reloads arrive late and out of order) and/or `REMPART_WEB_CPU_THROTTLE=6` (chromium runs the page 6× slower).
+ */
+async function slowDownForFlakeHunting(context: BrowserContext, page: Page) {
+  const readDelay = Number(process.env.REMPART_WEB_SLOW_READS_MS ?? 0);
+  if (readDelay > 0) {
+    await context.route('**/api/**', async (route) => {
+      if (route.request().method() === 'GET') await new Promise((r) => setTimeout(r, Math.random() * readDelay));
+      await route.continue();
+    });
+  }
+  const throttle = Number(process.env.REMPART_WEB_CPU_THROTTLE ?? 0);
+  if (throttle > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  }
+}
+
 /** A fresh browser context (its own cookies) whose console errors and failed requests are recorded. */
 export async function openSession(browser: Browser, baseUrl: string): Promise<BrowserSession> {
   const context = await browser.newContext({
@@ -108,6 +128,7 @@ export async function openSession(browser: Browser, baseUrl: string): Promise<Br
   // Generous: the CI machine has two cores shared with every other suite, and sign-in hashes with argon2id.
   context.setDefaultTimeout(60_000);
   const page = await context.newPage();
+  await slowDownForFlakeHunting(context, page);
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
