@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, apiUrl, createApiClient, messageOf } from './api.js';
 
@@ -134,13 +135,18 @@ describe('api client', () => {
   });
 
   it('reports an unreachable server as a network error', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const error = await failure(createApiClient(`http://127.0.0.1:${port}`, () => null).get('/auth/me'));
-    expect([error.status, error.code]).toEqual([0, 'network_error']);
-    expect(error.message).toContain('injoignable');
+    // A port nothing listens on, and nothing can during the test: the local end of a connection held open to the
+    // test server (a port bound and closed again may go meanwhile to a listener of a suite running alongside).
+    const holder = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    holder.on('error', () => {});
+    await once(holder, 'connect');
+    try {
+      const error = await failure(createApiClient(`http://127.0.0.1:${holder.localPort}`, () => null).get('/auth/me'));
+      expect([error.status, error.code]).toEqual([0, 'network_error']);
+      expect(error.message).toContain('injoignable');
+    } finally {
+      holder.destroy();
+    }
   });
 });
 
