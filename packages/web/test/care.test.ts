@@ -163,7 +163,13 @@ describe('CaRE self-assessment, roadmap and dashboards in chromium against the r
     await page.getByRole('button', { name: 'Soumettre l’auto-évaluation' }).click();
     await expect.poll(() => textOf(page.getByTestId('assessment-status'))).toBe('Soumise');
     await page.getByText('En attente de la signature de la direction.').waitFor();
-    expect(await page.getByTestId('requirement-A1.O1.R1').getByLabel('Oui, preuves disponibles').count()).toBe(0);
+    // Submitted: the answers and comments are shown read-only.
+    const r1 = page.getByTestId('requirement-A1.O1.R1');
+    const chosen = r1.getByLabel('Réalisé et à jour, preuves disponibles', { exact: true });
+    expect(await chosen.isChecked()).toBe(true);
+    await expect.poll(() => chosen.isDisabled()).toBe(true);
+    expect(await r1.getByLabel('Non réalisé', { exact: true }).isDisabled()).toBe(true);
+    expect(await r1.getByLabel('Commentaire (A1.O1.R1)').isDisabled()).toBe(true);
 
     // The stored answers are what the page showed.
     const stored = (await other('GET', `/assessments/${assessmentId}`)).body as {
