@@ -1,7 +1,7 @@
 import { Footer } from '@codegouvfr/react-dsfr/Footer';
 import { Header } from '@codegouvfr/react-dsfr/Header';
-import { type ReactNode, useEffect } from 'react';
-import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { Fragment, type ReactNode, useEffect } from 'react';
+import { Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useAuth } from './auth.js';
 import { Loading } from './components/Loading.js';
 import { AccessDeniedPage } from './pages/AccessDenied.js';
@@ -39,8 +39,22 @@ function RequireSession({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
+/**
+ * Mounts the page afresh for each `:id`: moving from one node (or assessment) to another by a link keeps the
+ * same route, and without this the page would show the previous node's data under the new address until its
+ * own arrives.
+ */
+function PerId({ children }: { children: ReactNode }) {
+  const { id } = useParams();
+  return <Fragment key={id ?? ''}>{children}</Fragment>;
+}
+
 function pageOf(route: AppRoute) {
-  const page = <Titled title={route.title}>{route.element}</Titled>;
+  const page = (
+    <Titled title={route.title}>
+      <PerId>{route.element}</PerId>
+    </Titled>
+  );
   return route.public ? page : <RequireSession>{page}</RequireSession>;
 }
 

@@ -242,8 +242,20 @@ describe('web shell in chromium against the real server', () => {
     await children.getByRole('link', { name: ara.name, exact: true }).click();
     await page.waitForURL(`**/organisations/${ara.id}`);
     await page.getByRole('heading', { level: 1, name: ara.name }).waitFor();
+    // The GHT's own data arrives late: meanwhile the page must not show ARA's under the GHT's address.
+    let releaseGht = () => {};
+    const ghtHeld = new Promise<void>((resolve) => (releaseGht = resolve));
+    await page.route(/\/api\/organisations\/\d+$/, async (route) => {
+      if (!route.request().url().endsWith(`/api/organisations/${ara.id}`)) await ghtHeld;
+      await route.continue();
+    });
     await page.getByTestId('children').getByRole('link', { name: 'GHT Rhône Centre' }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith(`/organisations/${ara.id}`));
+    await page.getByText('Chargement').first().waitFor();
+    expect(await page.getByRole('heading', { level: 1, name: ara.name }).count()).toBe(0);
+    releaseGht();
     await page.getByRole('heading', { level: 1, name: 'GHT Rhône Centre' }).waitFor();
+    await page.unroute(/\/api\/organisations\/\d+$/);
     const crumbs = page.locator('.fr-breadcrumb');
     await expect(crumbs.getByRole('link', { name: ara.name, includeHidden: true }).count()).resolves.toBe(1);
 
