@@ -1,50 +1,23 @@
-import { randomBytes } from 'node:crypto';
 import { Migrator } from 'kysely';
-import pg from 'pg';
 import { afterEach, describe, expect, test } from 'vitest';
 import { referentialRow } from '../src/assessments/referentials.js';
-import { type DatabaseHandle, openDatabase } from '../src/db/connect.js';
+import type { DialectName } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { migrations } from '../src/db/migrations/index.js';
 import { insertNode } from '../src/organisations/queries.js';
-import { DIALECTS } from './harness.js';
+import { DIALECTS, freshDatabase } from './harness.js';
 
 /** A database migrated only up to `0008-campaigns`, as a platform was before migration 0009. */
-async function databaseBefore0009(dialect: 'sqlite' | 'postgres') {
-  let handle: DatabaseHandle;
-  let drop = async () => {};
-  if (dialect === 'sqlite') handle = openDatabase({ kind: 'sqlite', file: ':memory:' });
-  else {
-    const adminUrl = process.env.TEST_DATABASE_URL!;
-    const name = `rempart_t_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    handle = openDatabase({ kind: 'postgres', url: url.href });
-    drop = async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-  }
-  const migrator = new Migrator({
-    db: handle.db,
-    provider: { getMigrations: async () => migrations(handle.dialect) },
-    allowUnorderedMigrations: true,
+function databaseBefore0009(dialect: DialectName) {
+  return freshDatabase(dialect, async (handle) => {
+    const migrator = new Migrator({
+      db: handle.db,
+      provider: { getMigrations: async () => migrations(handle.dialect) },
+      allowUnorderedMigrations: true,
+    });
+    const { error } = await migrator.migrateTo('0008-campaigns');
+    if (error) throw error;
   });
-  const { error } = await migrator.migrateTo('0008-campaigns');
-  if (error) throw error;
-  return {
-    handle,
-    close: async () => {
-      await handle.close();
-      await drop();
-    },
-  };
 }
 
 describe.each(DIALECTS)('migration 0009 on %s', (dialect) => {
@@ -53,7 +26,7 @@ describe.each(DIALECTS)('migration 0009 on %s', (dialect) => {
 
   test('fills the status rows written before it from their snapshot (statuses, packed counts, rank)', async () => {
     const before = await databaseBefore0009(dialect);
-    close = before.close;
+    close = before.drop;
     const db = before.handle.db;
     const nation = await insertNode(db, { parentId: null, kind: 'nation', name: 'France' });
     const region = await insertNode(db, { parentId: nation.id, kind: 'region', name: 'ARS', regionCode: 'ARA' });

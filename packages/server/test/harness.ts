@@ -19,13 +19,17 @@ function postgresUrl(): string {
   return url;
 }
 
-/** A fresh, migrated database: an in-memory SQLite, or a new PostgreSQL database dropped at the end. */
+/**
+ * A fresh database: an in-memory SQLite, or a new PostgreSQL database dropped at the end, brought to the
+ * latest schema (or as far as `prepare` takes it).
+ */
 export async function freshDatabase(
   dialect: DialectName,
+  prepare: (handle: DatabaseHandle) => Promise<unknown> = migrateToLatest,
 ): Promise<{ handle: DatabaseHandle; url?: string; drop(): Promise<void> }> {
   if (dialect === 'sqlite') {
     const handle = openDatabase({ kind: 'sqlite', file: ':memory:' });
-    await migrateToLatest(handle);
+    await prepare(handle);
     return { handle, drop: () => handle.close() };
   }
   const adminUrl = postgresUrl();
@@ -37,7 +41,7 @@ export async function freshDatabase(
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const handle = openDatabase({ kind: 'postgres', url: url.href });
-  await migrateToLatest(handle);
+  await prepare(handle);
   return {
     handle,
     url: url.href,
