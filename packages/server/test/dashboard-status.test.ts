@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { moveSubtree } from '../src/organisations/move.js';
 import { insertNode } from '../src/organisations/queries.js';
-import { buildTree, createUser, PASSWORD, signIn, type Tree } from './fixtures.js';
-import { Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { buildTree, createUser, signIn, type Tree } from './fixtures.js';
+import { type Client, DIALECTS, startTestServer, type TestServer } from './harness.js';
 import { dashReferential } from './referential-builders.js';
 
 const YAML = { 'content-type': 'application/yaml' };
@@ -43,6 +43,13 @@ describe.each(DIALECTS)('dashboard status rows on %s', (dialect) => {
     const submitted = await client.post(`/api/assessments/${created.body.id}/submit`, { revision: 1 });
     expect(submitted.status).toBe(200);
     return created.body.id as number;
+  };
+
+  /** A new public legal entity under `parentId`, and its RSSI signed in. */
+  const newEntityWithRssi = async (parentId: number, name: string, email: string) => {
+    const entity = await insertNode(server.handle.db, { parentId, kind: 'legal_entity', name, category: 'public' });
+    await createUser(server.handle.db, email, [{ role: 'establishment_rssi', organisationId: entity.id }]);
+    return { id: entity.id, client: await signIn(server, email) };
   };
 
   beforeAll(async () => {
@@ -128,24 +135,16 @@ describe.each(DIALECTS)('dashboard status rows on %s', (dialect) => {
 
   test('a node moved to another region is counted there, with its status, at once', async () => {
     const before = await analyst.get(`/api/organisations/${tree.ara.id}/dashboard?referential=dash-test`);
-    const moved = await insertNode(server.handle.db, {
-      parentId: tree.bre.id,
-      kind: 'legal_entity',
-      name: 'CH mobile',
-      category: 'public',
-    });
-    await createUser(server.handle.db, 'rssi@mobile.fr', [{ role: 'establishment_rssi', organisationId: moved.id }]);
-    const mobile = new Client(server.app);
-    await mobile.login('rssi@mobile.fr', PASSWORD);
-    await submit(mobile, moved.id, 2, { O3: 'yes', O0: 'no', O1: 'yes' });
-    await moveSubtree(server.handle.db, moved.id, tree.ara.id);
+    const { id: movedId, client: mobile } = await newEntityWithRssi(tree.bre.id, 'CH mobile', 'rssi@mobile.fr');
+    await submit(mobile, movedId, 2, { O3: 'yes', O0: 'no', O1: 'yes' });
+    await moveSubtree(server.handle.db, movedId, tree.ara.id);
     const after = await analyst.get(`/api/organisations/${tree.ara.id}/dashboard?referential=dash-test`);
     expect(after.body.counts.organisations).toBe(before.body.counts.organisations + 1);
     expect(after.body.counts.submitted).toBe(before.body.counts.submitted + 1);
     expect(shareOf(after.body.objectives, 'O1')!.reached).toBe(shareOf(before.body.objectives, 'O1')!.reached + 1);
-    expect(after.body.items.map((i: { organisationId: number }) => i.organisationId)).toContain(moved.id);
+    expect(after.body.items.map((i: { organisationId: number }) => i.organisationId)).toContain(movedId);
     const breAfter = await analyst.get(`/api/organisations/${tree.bre.id}/dashboard?referential=dash-test`);
-    expect(breAfter.body.items.map((i: { organisationId: number }) => i.organisationId)).not.toContain(moved.id);
+    expect(breAfter.body.items.map((i: { organisationId: number }) => i.organisationId)).not.toContain(movedId);
   });
 
   test('laggards first: never started by id, then drafts, then the lowest scores; limit cuts after the order', async () => {
@@ -153,17 +152,9 @@ describe.each(DIALECTS)('dashboard status rows on %s', (dialect) => {
     // Never started: a legal entity without a file, and its site (which no file answers for either).
     const never = await insertNode(db, { parentId: tree.ara.id, kind: 'legal_entity', name: 'CH jamais' });
     const neverSite = await insertNode(db, { parentId: never.id, kind: 'site', name: 'CH jamais — site' });
-    const draftOnly = await insertNode(db, {
-      parentId: tree.ara.id,
-      kind: 'legal_entity',
-      name: 'CH brouillon',
-      category: 'public',
-    });
-    await createUser(db, 'rssi@draft.fr', [{ role: 'establishment_rssi', organisationId: draftOnly.id }]);
-    const drafter = new Client(server.app);
-    await drafter.login('rssi@draft.fr', PASSWORD);
+    const { id: draftOnlyId, client: drafter } = await newEntityWithRssi(tree.ara.id, 'CH brouillon', 'rssi@draft.fr');
     expect(
-      (await drafter.post(`/api/organisations/${draftOnly.id}/assessments`, { referentialId: 'dash-test' })).status,
+      (await drafter.post(`/api/organisations/${draftOnlyId}/assessments`, { referentialId: 'dash-test' })).status,
     ).toBe(201);
     const r = await analyst.get(`/api/organisations/${tree.nation.id}/dashboard?referential=dash-test`);
     const items = r.body.items as Array<{ organisationId: number; status: string; score: number | null }>;
@@ -171,7 +162,7 @@ describe.each(DIALECTS)('dashboard status rows on %s', (dialect) => {
     expect(items.slice(0, firstAssessed).map((i) => i.organisationId)).toEqual(
       [never.id, neverSite.id].sort((a, b) => a - b),
     );
-    expect(items[firstAssessed]).toMatchObject({ organisationId: draftOnly.id, status: 'draft', score: null });
+    expect(items[firstAssessed]).toMatchObject({ organisationId: draftOnlyId, status: 'draft', score: null });
     const scores = items.slice(firstAssessed + 1).map((i) => i.score!);
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
     const two = await analyst.get(`/api/organisations/${tree.nation.id}/dashboard?referential=dash-test&limit=2`);
@@ -180,7 +171,7 @@ describe.each(DIALECTS)('dashboard status rows on %s', (dialect) => {
     );
     expect(two.body.counts).toEqual(r.body.counts);
     const three = await analyst.get(`/api/organisations/${tree.nation.id}/dashboard?referential=dash-test&limit=3`);
-    expect(three.body.items[2].organisationId).toBe(draftOnly.id);
+    expect(three.body.items[2].organisationId).toBe(draftOnlyId);
   });
 
   test('a referential with more objectives than the packed positions is counted past them from the status string', async () => {
@@ -189,16 +180,8 @@ describe.each(DIALECTS)('dashboard status rows on %s', (dialect) => {
     const answers = Object.fromEntries(
       ids.map((id, i) => [id, i % 3 === 0 ? 'yes' : i % 3 === 1 ? 'no' : 'na'] as const),
     );
-    const org = await insertNode(server.handle.db, {
-      parentId: tree.bre.id,
-      kind: 'legal_entity',
-      name: 'CH large',
-      category: 'public',
-    });
-    await createUser(server.handle.db, 'rssi@large.fr', [{ role: 'establishment_rssi', organisationId: org.id }]);
-    const c = new Client(server.app);
-    await c.login('rssi@large.fr', PASSWORD);
-    await submit(c, org.id, 3, answers);
+    const org = await newEntityWithRssi(tree.bre.id, 'CH large', 'rssi@large.fr');
+    await submit(org.client, org.id, 3, answers);
     const r = await analyst.get(`/api/organisations/${org.id}/dashboard?referential=dash-test`);
     expect(r.status).toBe(200);
     for (const [i, id] of ids.entries()) {
