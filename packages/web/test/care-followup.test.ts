@@ -1,5 +1,5 @@
 import { DEMO_PASSWORD, enqueueCampaignReminders } from '@rempart/server';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   apiSession,
@@ -9,12 +9,8 @@ import {
   seriousProblems,
   signInDemo,
   startPlatform,
+  textOf,
 } from './harness.js';
-
-async function textOf(locator: Locator): Promise<string> {
-  await locator.waitFor();
-  return (await locator.textContent()) ?? '';
-}
 
 const dayIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_PASSWORD } from '@rempart/server';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   apiSession,
@@ -12,6 +12,7 @@ import {
   seriousProblems,
   signInDemo,
   startPlatform,
+  textOf,
 } from './harness.js';
 
 const SCREENSHOTS = process.env.REMPART_SCREENSHOTS ?? '/tmp';
@@ -25,11 +26,6 @@ async function answer(page: Page, requirementId: string, option: string) {
   const requirement = page.getByTestId(`requirement-${requirementId}`);
   await requirement.getByText(option, { exact: true }).click();
   await expect.poll(() => requirement.getByLabel(option, { exact: true }).isChecked()).toBe(true);
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  await locator.waitFor();
-  return (await locator.textContent()) ?? '';
 }
 
 describe('CaRE self-assessment, roadmap and dashboards in chromium against the real server', {

@@ -13,7 +13,7 @@ import {
   seedDemo,
 } from '@rempart/server';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
 
 export const WEB_DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -165,6 +165,12 @@ export async function submitPassword(page: Page, email: string, password: string
 export async function signInDemo(page: Page, email: string) {
   await submitPassword(page, email, DEMO_PASSWORD);
   await page.getByRole('heading', { name: /^Bonjour / }).waitFor();
+}
+
+/** The text of an element once it is on the page. */
+export async function textOf(locator: Locator): Promise<string> {
+  await locator.waitFor();
+  return (await locator.textContent()) ?? '';
 }
 
 /** A signed-in API client (session cookie + CSRF token) for preparing data through the real API. */
