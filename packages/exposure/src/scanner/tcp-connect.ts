@@ -42,25 +42,6 @@ export interface ConnectScanOptions {
   readonly skip?: ReadonlySet<string>;
 }
 
-/** One TCP connect attempt: open on connect, closed on refusal, filtered on timeout or unreachable. */
-export function probeConnect(host: string, port: number, timeoutMs: number): Promise<PortState> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    let settled = false;
-    const finish = (state: PortState) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(state);
-    };
-    const timer = setTimeout(() => finish('filtered'), timeoutMs);
-    socket.once('connect', () => finish('open'));
-    socket.once('error', (err: NodeJS.ErrnoException) => finish(err.code === 'ECONNREFUSED' ? 'closed' : 'filtered'));
-    socket.connect({ host, port });
-  });
-}
-
 const STATES: Record<number, PortState> = {
   [OUTCOME_OPEN]: 'open',
   [OUTCOME_CLOSED]: 'closed',
