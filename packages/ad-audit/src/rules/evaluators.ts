@@ -174,6 +174,12 @@ function rsaBits(der: Uint8Array): number | null | Error {
   }
   return cert.publicKey.asymmetricKeyDetails?.modulusLength ?? null;
 }
+/** An object whose security descriptor could not be read, for a rule's undetermined list. */
+const unreadableSd = (o: { name: string; dn: string; securityDescriptorError?: string }): AffectedObject => ({
+  name: o.name,
+  dn: o.dn,
+  detail: o.securityDescriptorError ?? 'descripteur de sécurité absent',
+});
 const unreadableCert = (ca: { name: string; dn: string }, why: string): AffectedObject => ({
   name: ca.name,
   dn: ca.dn,
@@ -212,12 +218,7 @@ function templateRule(
     for (const t of ctx.snap.certificateTemplates) {
       if (!shape(t) || !canEnroll(t)) continue;
       if (t.securityDescriptor) affected.push(...judge(ctx, t, t.securityDescriptor));
-      else
-        undetermined.push({
-          name: t.name,
-          dn: t.dn,
-          detail: t.securityDescriptorError ?? 'descripteur de sécurité absent',
-        });
+      else undetermined.push(unreadableSd(t));
     }
     return { affected, undetermined };
   };
@@ -618,9 +619,7 @@ export const EVALUATORS: Record<string, Evaluator> = {
         ),
       )
       .map((z) => ({ name: z.name, dn: z.dn, detail: 'Tout le monde peut créer des enregistrements' })),
-    undetermined: ctx.snap.dnsZones
-      .filter((z) => z.securityDescriptor === null)
-      .map((z) => ({ name: z.name, dn: z.dn, detail: z.securityDescriptorError ?? 'descripteur de sécurité absent' })),
+    undetermined: ctx.snap.dnsZones.filter((z) => z.securityDescriptor === null).map(unreadableSd),
   }),
   'A-CertTempAuthEnrollWithName': templateRule(
     (t) =>
