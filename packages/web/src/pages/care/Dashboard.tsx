@@ -89,7 +89,10 @@ function DashboardOf({ id }: { id: number }) {
       <p data-testid="dashboard-counts">
         {data.counts.organisations} établissement(s) : {data.counts.assessed} avec une auto-évaluation,{' '}
         {data.counts.submitted} soumise(s), {data.counts.signed} signée(s) par la direction
-        {data.counts.covered > 0 ? ` ; ${data.counts.covered} couvert(s) par le dossier de leur entité juridique ou de leur groupement` : ''}.
+        {data.counts.covered > 0
+          ? ` ; ${data.counts.covered} couvert(s) par le dossier de leur entité juridique ou de leur groupement`
+          : ''}
+        .
       </p>
       <p className="fr-text--xs">
         Ce tableau de bord montre les statuts et les scores ; les réponses, commentaires et preuves restent à
